@@ -1,0 +1,38 @@
+import type { Bundle } from '../i18n/i18n.js';
+
+export const messages: Bundle = {
+  en: {
+    'auth.login.title': 'Sign in',
+    'auth.login.email': 'E-mail',
+    'auth.login.password': 'Password',
+    'auth.login.submit': 'Sign in',
+    'auth.login.forgot': 'Forgot your password? Ask an administrator to reset it.',
+    'auth.invalid_credentials': 'The e-mail or password is incorrect.',
+    'auth.locked': 'Too many failed attempts. This account is locked for {minutes} minutes.',
+    'auth.inactive': 'This account has been deactivated. Ask an administrator.',
+    'auth.2fa.title': 'Two-step verification',
+    'auth.2fa.help': 'Enter the 6-digit code from your authenticator app, or one of your recovery codes.',
+    'auth.2fa.code': 'Verification code',
+    'auth.2fa.submit': 'Verify',
+    'auth.2fa_invalid': 'That code is not valid. Try again.',
+    'auth.2fa_expired': 'The sign-in took too long. Please enter your password again.',
+    'auth.recovery_used': 'You signed in with a recovery code. It cannot be used again; generate new codes if you are running out.',
+  },
+  es: {
+    'auth.login.title': 'Iniciar sesión',
+    'auth.login.email': 'Correo electrónico',
+    'auth.login.password': 'Contraseña',
+    'auth.login.submit': 'Entrar',
+    'auth.login.forgot': '¿Olvidaste tu contraseña? Pide a un administrador que la restablezca.',
+    'auth.invalid_credentials': 'El correo o la contraseña no son correctos.',
+    'auth.locked': 'Demasiados intentos fallidos. Esta cuenta está bloqueada durante {minutes} minutos.',
+    'auth.inactive': 'Esta cuenta fue desactivada. Consulta con un administrador.',
+    'auth.2fa.title': 'Verificación en dos pasos',
+    'auth.2fa.help': 'Escribe el código de 6 dígitos de tu aplicación de autenticación o uno de tus códigos de recuperación.',
+    'auth.2fa.code': 'Código de verificación',
+    'auth.2fa.submit': 'Verificar',
+    'auth.2fa_invalid': 'Ese código no es válido. Inténtalo de nuevo.',
+    'auth.2fa_expired': 'El inicio de sesión tardó demasiado. Escribe tu contraseña de nuevo.',
+    'auth.recovery_used': 'Entraste con un código de recuperación. No se puede volver a usar; genera códigos nuevos si te quedan pocos.',
+  },
+};

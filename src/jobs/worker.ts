@@ -1,0 +1,19 @@
+// Runs the cron registry with node-cron; one failure is logged, never fatal.
+import cron from 'node-cron';
+import type { Deps } from '../deps.js';
+import { jobs, type JobContext } from './schedule.js';
+
+export function startJobs(deps: Deps, ctx: JobContext): { stop(): void } {
+  const tasks = jobs(deps, ctx).map((job) =>
+    cron.schedule(job.cron, async () => {
+      const started = Date.now();
+      try {
+        const result = await job.run();
+        deps.log.info({ job: job.name, ms: Date.now() - started, result }, 'job done');
+      } catch (err) {
+        deps.log.error({ job: job.name, err }, 'job failed');
+      }
+    }, { timezone: deps.config.timezone, noOverlap: true, name: job.name }),
+  );
+  return { stop: () => tasks.forEach((t) => t.stop()) };
+}

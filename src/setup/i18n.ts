@@ -1,0 +1,38 @@
+import type { Bundle } from '../i18n/i18n.js';
+
+export const messages: Bundle = {
+  en: {
+    'setup.title': 'Welcome! Let’s set up {brand}',
+    'setup.intro': 'Create the owner account. You can invite the rest of your team afterwards.',
+    'setup.section.you': 'Your account',
+    'setup.section.company': 'Your business',
+    'setup.name': 'Your name',
+    'setup.email': 'E-mail',
+    'setup.password': 'Password',
+    'setup.password_hint': 'At least 10 characters, mixing letters with numbers or symbols.',
+    'setup.password_confirm': 'Repeat the password',
+    'setup.company': 'Company name',
+    'setup.timezone': 'Timezone',
+    'setup.locale': 'Language',
+    'setup.submit': 'Create account and start',
+    'setup.done': 'All set! {company} is ready to go.',
+    'setup.already_done': 'This install is already set up.',
+  },
+  es: {
+    'setup.title': '¡Bienvenido! Configuremos {brand}',
+    'setup.intro': 'Crea la cuenta del propietario. Después podrás invitar al resto de tu equipo.',
+    'setup.section.you': 'Tu cuenta',
+    'setup.section.company': 'Tu negocio',
+    'setup.name': 'Tu nombre',
+    'setup.email': 'Correo electrónico',
+    'setup.password': 'Contraseña',
+    'setup.password_hint': 'Al menos 10 caracteres, combinando letras con números o símbolos.',
+    'setup.password_confirm': 'Repite la contraseña',
+    'setup.company': 'Nombre de la empresa',
+    'setup.timezone': 'Zona horaria',
+    'setup.locale': 'Idioma',
+    'setup.submit': 'Crear cuenta y empezar',
+    'setup.done': '¡Listo! {company} ya está preparada.',
+    'setup.already_done': 'Esta instalación ya está configurada.',
+  },
+};

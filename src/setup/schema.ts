@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { Email, LocaleSchema, Password, PersonName } from '../users/schema.js';
+
+export function isTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const SetupInput = z
+  .object({
+    name: PersonName,
+    email: Email,
+    password: Password,
+    password_confirm: z.string(),
+    company: z.string().trim().min(1).max(120),
+    timezone: z.string().refine(isTimezone, { message: 'validation.timezone' }),
+    locale: LocaleSchema,
+  })
+  .refine((v) => v.password === v.password_confirm, { path: ['password_confirm'], message: 'validation.password_mismatch' });
+export type SetupInput = z.infer<typeof SetupInput>;
+
+export function timezones(): string[] {
+  return Intl.supportedValuesOf('timeZone');
+}
