@@ -16,7 +16,11 @@ registerCommands(program);
 function reason(e: unknown): string {
   if (e instanceof Invalid) return Object.entries(e.fields).map(([f, v]) => `${f}: ${v.code}`).join('; ');
   if (e instanceof DomainError) return `${e.code}: ${e.message}`;
-  if (e instanceof ConfigError) return e.message;
+  // The contract promises a one-line reason; a config error lists each bad variable on its own line.
+  if (e instanceof ConfigError) {
+    const [head, ...vars] = e.message.split('\n').map((l) => l.trim()).filter(Boolean);
+    return [head, vars.join('; ')].filter(Boolean).join(' ');
+  }
   return e instanceof Error ? e.message : String(e);
 }
 

@@ -3,7 +3,19 @@
 // file in this folder is listed here.
 import type { Knex } from 'knex';
 import * as m0001 from './20261124_0001_foundation.js';
+import * as m0002 from './20261124_0002_api.js';
+import * as m0003 from './20261124_0003_contacts.js';
+import * as m0004 from './20261124_0004_whatsapp.js';
+import * as m0006 from './20261124_0006_import_export.js';
+import * as m0007 from './20261124_0007_whatsapp_channel.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
-export const migrations: ReadonlyArray<readonly [string, Migration]> = [['20261124_0001_foundation', m0001]];
+export const migrations: ReadonlyArray<readonly [string, Migration]> = [
+  ['20261124_0001_foundation', m0001],
+  ['20261124_0002_api', m0002],
+  ['20261124_0003_contacts', m0003],
+  ['20261124_0004_whatsapp', m0004],
+  ['20261124_0006_import_export', m0006],
+  ['20261124_0007_whatsapp_channel', m0007],
+];

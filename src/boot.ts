@@ -12,6 +12,9 @@ import { loadSecrets } from './secrets/secrets.js';
 import { SETTING_KEYS, settingValue } from './settings/service.js';
 import { ensureInstalledAt } from './setup/service.js';
 import { countUsers } from './users/queries.js';
+import { countContacts } from './contacts/queries.js';
+import { countCustomFields } from './contacts/fields-queries.js';
+import { registerChannelUsage } from './whatsapp/channel-usage.js';
 
 export type BootOptions = { migrate?: boolean; log?: Logger; clock?: Clock };
 
@@ -34,9 +37,12 @@ export async function boot(config: Config, opts: BootOptions = {}): Promise<Deps
   }
   const plans = new PlanService(
     db,
-    async () => (await settingValue<number>(db, SETTING_KEYS.installedAt)) ?? clock.now(),
+    (d) => settingValue<number>(d, SETTING_KEYS.installedAt),
     () => clock.now(),
   );
   plans.registerUsage('users', (d) => countUsers(d, { activeOnly: true }));
+  plans.registerUsage('contacts', countContacts);
+  plans.registerUsage('custom_fields', countCustomFields);
+  registerChannelUsage(plans, config, clock);
   return { config, db, log, secrets, clock, events: new EventBus(), brand: new BrandStore(config.dataDir), plans, catalog: buildCatalog() };
 }

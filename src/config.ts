@@ -95,11 +95,32 @@ function readConfigFile(dataDir: string): Record<string, string> {
   return out;
 }
 
+/**
+ * `X_FILE=/run/secrets/x` stands for `X` with the file's content (Docker
+ * secrets), so passwords and keys need not sit in the environment. Precedence:
+ * env X, env X_FILE, config.json X, config.json X_FILE.
+ */
+function readFileVariables(merged: Record<string, string | undefined>, env: NodeJS.ProcessEnv): void {
+  const inEnv = (k: string) => env[k] !== undefined && env[k] !== '';
+  for (const name of Object.keys(EnvSchema.shape)) {
+    const fileVar = `${name}_FILE`;
+    if (inEnv(name) && inEnv(fileVar)) throw new ConfigError(`Invalid configuration:\n  ${fileVar}: set ${name} or ${fileVar}, not both`);
+    const file = merged[fileVar];
+    if (!file || inEnv(name) || (!inEnv(fileVar) && merged[name] !== undefined)) continue;
+    try {
+      merged[name] = fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (e) {
+      throw new ConfigError(`Invalid configuration:\n  ${fileVar}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+}
+
 /** Parses the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.CHATFLOW_DATA_DIR || './data');
   const merged: Record<string, string | undefined> = { ...readConfigFile(dataDir) };
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') merged[k] = v;
+  readFileVariables(merged, env);
   const result = EnvSchema.safeParse(merged);
   if (!result.success) {
     const lines = result.error.issues.map((i) => {

@@ -6,6 +6,13 @@ export interface EventMap {
   'user.created': { userId: number };
   'user.updated': { userId: number };
   'user.logged_in': { userId: number };
+  // WhatsApp channel → inbox live updates, outgoing webhooks, analytics.
+  'message.received': { messageId: number; conversationId: number; contactId: number; numberId: number };
+  'message.sent': { messageId: number; conversationId: number; contactId: number; numberId: number };
+  'message.status': { messageId: number; conversationId: number; status: string; errorCode?: number | null };
+  'conversation.updated': { conversationId: number };
+  'contact.opted_out': { contactId: number; source: string };
+  'template.updated': { templateId: number; status: string };
 }
 
 export class EventBus {

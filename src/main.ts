@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import { startJobs } from './jobs/worker.js';
 import { createApp } from './web/app.js';
+import { maybeStartSandbox } from './whatsapp/channel.js';
 
 export type Running = { deps: Deps; server?: http.Server; url?: string; stop(): Promise<void> };
 
@@ -21,6 +22,7 @@ export async function start(config: Config): Promise<Running> {
     });
   }
   const jobs = config.role !== 'web' ? startJobs(deps, { sessions }) : undefined;
+  const sandbox = server ? await maybeStartSandbox(deps, (server.address() as { port: number }).port) : undefined;
   const addr = server?.address();
   const url = addr && typeof addr === 'object' ? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${addr.port}` : undefined;
   deps.log.info({ url, role: config.role, database: config.client, publicUrl: config.publicUrl }, 'ChatFlow started');
@@ -30,6 +32,7 @@ export async function start(config: Config): Promise<Running> {
     url,
     async stop() {
       jobs?.stop();
+      await sandbox?.close();
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       await deps.db.destroy();
     },

@@ -26,7 +26,7 @@ export class HttpClient {
       method,
       redirect: 'manual',
       headers: { ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}), ...init.headers },
-      body: init.body,
+      body: typeof init.body === 'string' || init.body === undefined ? init.body : new Uint8Array(init.body),
     });
     this.keep(r.headers);
     const text = await r.text();

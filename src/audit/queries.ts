@@ -67,3 +67,8 @@ export async function auditActions(db: Db): Promise<string[]> {
   const rows = await db('audit_log').distinct('action').orderBy('action');
   return rows.map((r: { action: string }) => r.action);
 }
+
+export async function auditEntityTypes(db: Db): Promise<string[]> {
+  const rows = await db('audit_log').distinct('entity_type').whereNotNull('entity_type').orderBy('entity_type');
+  return rows.map((r: { entity_type: string }) => r.entity_type);
+}

@@ -15,6 +15,11 @@ export function whereAnyContains(qb: Knex.QueryBuilder, columns: string[], fragm
   });
 }
 
+/** WHERE column starts with `prefix`, compared as stored (use on lower-cased columns); `not` negates. */
+export function whereStartsWith(qb: Knex.QueryBuilder, column: string, prefix: string, not = false): Knex.QueryBuilder {
+  return qb.whereRaw(`?? ${not ? 'NOT LIKE' : 'LIKE'} ? ESCAPE '\\'`, [column, `${likeEscape(prefix)}%`]);
+}
+
 export async function ping(db: Db): Promise<void> {
   await db.raw('select 1 as ok');
 }
@@ -34,6 +39,67 @@ export async function tableNames(db: Db): Promise<string[]> {
     const r = await db.raw("select tablename as name from pg_tables where schemaname = current_schema() order by 1");
     return r.rows.map((x: { name: string }) => x.name);
   }
-  const r = await db.raw("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by 1");
+  // pragma_table_list tells real tables from FTS5 virtual tables and their shadow tables (indexes, not data).
+  const r = await db.raw("select name from pragma_table_list where schema = 'main' and type = 'table' and name not like 'sqlite_%' order by 1");
   return r.map((x: { name: string }) => x.name);
+}
+
+// ---- Substring search backed by a trigram index -------------------------
+// Postgres: pg_trgm GIN index, queried with LIKE. SQLite: an FTS5 table with
+// the trigram tokenizer kept in sync by triggers (so never rebuild `table`
+// through knex's SQLite alterTable emulation, which would drop the triggers).
+
+function ftsName(table: string): string {
+  return `${table}_search`;
+}
+
+export async function createTrigramIndex(db: Knex, table: string, column: string): Promise<void> {
+  if (isPostgres(db)) {
+    await db.raw('create extension if not exists pg_trgm');
+    await db.raw(`create index ?? on ?? using gin (?? gin_trgm_ops)`, [`${table}_${column}_trgm`, table, column]);
+    return;
+  }
+  const fts = ftsName(table);
+  await db.raw(`create virtual table ${fts} using fts5(${column}, content='${table}', content_rowid='id', tokenize='trigram')`);
+  await db.raw(`create trigger ${fts}_ai after insert on ${table} begin
+    insert into ${fts}(rowid, ${column}) values (new.id, new.${column}); end`);
+  await db.raw(`create trigger ${fts}_ad after delete on ${table} begin
+    insert into ${fts}(${fts}, rowid, ${column}) values ('delete', old.id, old.${column}); end`);
+  await db.raw(`create trigger ${fts}_au after update of ${column} on ${table} begin
+    insert into ${fts}(${fts}, rowid, ${column}) values ('delete', old.id, old.${column});
+    insert into ${fts}(rowid, ${column}) values (new.id, new.${column}); end`);
+}
+
+export async function dropTrigramIndex(db: Knex, table: string, column: string): Promise<void> {
+  if (isPostgres(db)) {
+    await db.raw('drop index if exists ??', [`${table}_${column}_trgm`]);
+    return;
+  }
+  const fts = ftsName(table);
+  for (const suffix of ['ai', 'ad', 'au']) await db.raw(`drop trigger if exists ${fts}_${suffix}`);
+  await db.raw(`drop table if exists ${fts}`);
+}
+
+/**
+ * WHERE `table.column` contains `fragment` (already normalised: lower-case,
+ * accent-free). Fragments of 3+ characters use the trigram index; shorter
+ * ones fall back to a plain LIKE.
+ */
+export function whereTrigramContains(db: Db, qb: Knex.QueryBuilder, table: string, column: string, fragment: string): Knex.QueryBuilder {
+  const pattern = `%${likeEscape(fragment)}%`;
+  if (isPostgres(db) || fragment.length < 3) {
+    return qb.whereRaw(`??.?? LIKE ? ESCAPE '\\'`, [table, column, pattern]);
+  }
+  const fts = ftsName(table);
+  const quoted = `"${fragment.replace(/"/g, '""')}"`;
+  return qb.whereRaw(`??.id IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ?)`, [table, quoted]);
+}
+
+/**
+ * Lock the selected rows for a queue claim: `FOR UPDATE SKIP LOCKED` on
+ * Postgres, so several workers share a queue without waiting on each other.
+ * SQLite has a single writer (the transaction itself is the lock).
+ */
+export function forUpdateSkipLocked(db: Db, qb: Knex.QueryBuilder): Knex.QueryBuilder {
+  return isPostgres(db) ? qb.forUpdate().skipLocked() : qb;
 }

@@ -21,7 +21,7 @@ export function createDb(opts: DbOptions): Knex {
       acquireConnectionTimeout: 10_000,
     });
   }
-  fs.mkdirSync(path.dirname(opts.sqliteFile), { recursive: true });
+  fs.mkdirSync(path.dirname(opts.sqliteFile), { recursive: true, mode: 0o700 });
   return knexFactory({
     client: 'better-sqlite3',
     connection: { filename: opts.sqliteFile },

@@ -29,8 +29,9 @@ export async function migrateRollback(db: Knex, all = false): Promise<string[]> 
 }
 
 export async function pendingMigrations(db: Knex): Promise<string[]> {
-  const [, pending] = (await db.migrate.list(cfg)) as [unknown, Array<{ file?: string; name?: string } | string>];
-  return pending.map((p) => (typeof p === 'string' ? p : (p.name ?? p.file ?? String(p))));
+  // With a custom source, knex lists pending entries as the source's own items (our [name, module] pairs).
+  const [, pending] = (await db.migrate.list(cfg)) as [unknown, Named[]];
+  return pending.map((p) => source.getMigrationName(p));
 }
 
 export function latestMigrationName(): string {

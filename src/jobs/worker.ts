@@ -2,6 +2,7 @@
 import cron from 'node-cron';
 import type { Deps } from '../deps.js';
 import { jobs, type JobContext } from './schedule.js';
+import { startChannelWorkers } from '../whatsapp/channel.js';
 
 export function startJobs(deps: Deps, ctx: JobContext): { stop(): void } {
   const tasks = jobs(deps, ctx).map((job) =>
@@ -15,5 +16,6 @@ export function startJobs(deps: Deps, ctx: JobContext): { stop(): void } {
       }
     }, { timezone: deps.config.timezone, noOverlap: true, name: job.name }),
   );
-  return { stop: () => tasks.forEach((t) => t.stop()) };
+  const channel = startChannelWorkers(deps); // webhook events + media downloads (pollers, not cron)
+  return { stop: () => { tasks.forEach((t) => t.stop()); void channel.stop(); } };
 }

@@ -5,10 +5,7 @@ import { can, requireUser } from '../web/guards.js';
 import type { Permission } from '../users/permissions.js';
 
 const LATER: Array<{ path: string; label: string; permission: Permission }> = [
-  { path: '/contacts', label: 'nav.contacts', permission: 'contacts:read' },
-  { path: '/inbox', label: 'nav.inbox', permission: 'inbox:read' },
   { path: '/campaigns', label: 'nav.campaigns', permission: 'campaigns:read' },
-  { path: '/templates', label: 'nav.templates', permission: 'templates:read' },
   { path: '/calendar', label: 'nav.calendar', permission: 'calendar:read' },
   { path: '/reports', label: 'nav.reports', permission: 'reports:read' },
 ];

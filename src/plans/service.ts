@@ -44,19 +44,29 @@ export type UsageCounter = (db: Db) => Promise<number>;
 
 export class PlanService {
   private readonly counters = new Map<LimitName, UsageCounter>();
+  private installedAtCache: number | undefined;
 
+  /** `installedAt` reads the install date (undefined until set); it never changes once set, so it is cached. */
   constructor(
     private readonly db: Db,
-    private readonly installedAt: () => Promise<number>,
+    private readonly readInstalledAt: (db: Db) => Promise<number | undefined>,
     private readonly now: () => number,
   ) {}
+
+  private async installedAt(db: Db): Promise<number> {
+    if (this.installedAtCache !== undefined) return this.installedAtCache;
+    const v = await this.readInstalledAt(db);
+    if (v !== undefined) this.installedAtCache = v;
+    return v ?? this.now();
+  }
 
   registerUsage(limit: LimitName, counter: UsageCounter): void {
     this.counters.set(limit, counter);
   }
 
-  async entitlement(): Promise<Entitlement> {
-    return trialEntitlement(await this.installedAt(), this.now());
+  /** Pass the open transaction when inside one (SQLite has a single connection). */
+  async entitlement(db: Db = this.db): Promise<Entitlement> {
+    return trialEntitlement(await this.installedAt(db), this.now());
   }
 
   async may(feature: Feature): Promise<boolean> {
@@ -68,8 +78,8 @@ export class PlanService {
     if (!(await this.may(feature))) throw new LicenseRequired('errors.license_required', `Feature ${feature} is not licensed`);
   }
 
-  async limit(name: LimitName): Promise<number | null> {
-    return (await this.entitlement()).limits[name];
+  async limit(name: LimitName, db: Db = this.db): Promise<number | null> {
+    return (await this.entitlement(db)).limits[name];
   }
 
   async usage(name: LimitName, db: Db = this.db): Promise<number> {
@@ -82,7 +92,7 @@ export class PlanService {
    * Pass the transaction doing the insert so the count and the write agree.
    */
   async assertWithinLimit(name: LimitName, adding = 1, db: Db = this.db): Promise<void> {
-    const max = await this.limit(name);
+    const max = await this.limit(name, db);
     if (max === null) return;
     const used = await this.usage(name, db);
     if (used + adding > max) {

@@ -21,7 +21,7 @@ function readOrCreate(dataDir: string): SecretsFile {
     if (!parsed.session_secret || !parsed.encryption_key) throw new Error(`${file} is incomplete`);
     return parsed;
   }
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const fresh: SecretsFile = {
     session_secret: crypto.randomBytes(48).toString('base64url'),
     encryption_key: crypto.randomBytes(32).toString('base64'),

@@ -24,5 +24,7 @@ export const SetupInput = z
 export type SetupInput = z.infer<typeof SetupInput>;
 
 export function timezones(): string[] {
-  return Intl.supportedValuesOf('timeZone');
+  // ICU's list leaves out UTC, the install's default: without it the form would preselect the first zone (Africa/Abidjan).
+  const zones = Intl.supportedValuesOf('timeZone');
+  return zones.includes('UTC') ? zones : ['UTC', ...zones];
 }

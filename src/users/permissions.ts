@@ -34,6 +34,7 @@ export const PERMISSIONS = {
   'numbers:manage': ADMINS,
   'backups:manage': ADMINS,
   'branding:manage': OWNER,
+  'security:manage': OWNER,
   'license:manage': OWNER,
 } as const satisfies Record<string, Role[]>;
 

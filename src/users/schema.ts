@@ -25,3 +25,20 @@ export const UpdateUserInput = z.object({
   locale: LocaleSchema,
 });
 export type UpdateUserInput = z.infer<typeof UpdateUserInput>;
+
+/** Admin-created accounts get a generated temporary password instead of a typed one. */
+export const InviteUserInput = NewUserInput.omit({ password: true });
+export type InviteUserInput = z.infer<typeof InviteUserInput>;
+
+export const USER_STATUSES = ['active', 'inactive', 'locked'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+/** List filters come from a GET form: anything unexpected is ignored, never an error page. */
+export const UserListQuery = z.object({
+  q: z.string().trim().max(100).optional().catch(undefined),
+  role: RoleSchema.optional().catch(undefined),
+  status: z.enum(USER_STATUSES).optional().catch(undefined),
+});
+export type UserListQuery = z.infer<typeof UserListQuery>;
+
+export const UserId = z.coerce.number().int().positive().max(2_147_483_647);

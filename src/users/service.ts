@@ -14,7 +14,9 @@ export function summary(u: Pick<User, 'name' | 'email' | 'role' | 'locale' | 'ac
   return { name: u.name, email: u.email, role: u.role, locale: u.locale, active: u.active };
 }
 
-export async function createUser(deps: UsersDeps, actor: { role: Role } | 'system', input: NewUserInput, audit: Audit): Promise<User> {
+export async function createUser(
+  deps: UsersDeps, actor: { role: Role } | 'system', input: NewUserInput & { mustChangePassword?: boolean }, audit: Audit,
+): Promise<User> {
   if (actor !== 'system' && !assignableRoles(actor.role).includes(input.role)) {
     throw new Invalid({ role: { code: 'users.role_not_allowed' } });
   }
@@ -68,6 +70,7 @@ export async function setActive(deps: UsersDeps, actor: User, id: number, active
   const target = await getUser(deps, id);
   if (target.id === actor.id) throw new Conflict('users.cannot_deactivate_self');
   assertMayManage(actor, target);
+  if (target.role === 'owner') throw new Conflict('users.cannot_deactivate_owner');
   if (target.active === active) return;
   await deps.db.transaction(async (trx) => {
     if (active) await deps.plans.assertWithinLimit('users', 1, trx);
@@ -78,12 +81,17 @@ export async function setActive(deps: UsersDeps, actor: User, id: number, active
   });
 }
 
-export async function changeOwnPassword(deps: UsersDeps, user: User, current: string, next: string, audit: Audit): Promise<void> {
+/** `keepSid`: the session the change is made from stays signed in; every other one ends. */
+export async function changeOwnPassword(
+  deps: UsersDeps, user: User, current: string, next: string, audit: Audit, opts: { keepSid?: string } = {},
+): Promise<void> {
   const secrets = await userSecrets(deps.db, user.id);
   if (!secrets || !(await verifyPassword(current, secrets.passwordHash))) {
     throw new Invalid({ current_password: { code: 'account.wrong_password' } });
   }
-  await setPassword(deps, user.id, next, { mustChange: false }, audit, 'user.password_changed');
+  // A forced change that "changes" to the same temporary password would defeat its purpose.
+  if (await verifyPassword(next, secrets.passwordHash)) throw new Invalid({ password: { code: 'account.same_password' } });
+  await setPassword(deps, user.id, next, { mustChange: false, keepSid: opts.keepSid }, audit, 'user.password_changed');
 }
 
 /**
@@ -102,8 +110,8 @@ export async function setPassword(
     }, now);
     const q = trx('sessions').where({ user_id: userId });
     if (opts.keepSid) q.whereNot({ sid: opts.keepSid });
-    await q.delete();
-    await audit(trx, { action, entityType: 'user', entityId: userId });
+    const ended = await q.delete();
+    await audit(trx, { action, entityType: 'user', entityId: userId, after: { mustChange: opts.mustChange, sessionsEnded: Number(ended) } });
   });
 }
 

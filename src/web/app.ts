@@ -13,6 +13,8 @@ import type { Deps } from '../deps.js';
 import { healthRoutes } from '../health/routes.js';
 import { FirstRunGuard, setupRoutes } from '../setup/routes.js';
 import { brandRoutes } from '../branding/routes.js';
+import { createMetrics } from '../metrics/registry.js';
+import { countRequests, metricsRoutes } from '../metrics/routes.js';
 import { requestContext } from './context.js';
 import { errorHandler, notFound } from './errors.js';
 import { securityHeaders } from './security.js';
@@ -40,6 +42,11 @@ export function createApp(deps: Deps, opts: AppOptions = {}): App {
   app.use(
     pinoHttp({
       logger: deps.log,
+      // Method, URL, status and timing are enough; headers would only add noise (and risk).
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
       genReqId: (req, res) => {
         const incoming = req.headers['x-request-id'];
         const id = typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
@@ -50,6 +57,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): App {
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
+  const metrics = createMetrics(deps);
+  app.use(countRequests(metrics));
   app.use(securityHeaders());
   app.use(healthRoutes(deps));
   app.use('/assets', express.static(PUBLIC_DIR, { maxAge: deps.config.env === 'production' ? '1d' : 0, index: false }));
@@ -57,9 +66,6 @@ export function createApp(deps: Deps, opts: AppOptions = {}): App {
 
   // The REST API authenticates with API keys, not sessions or CSRF.
   mountApi(app, deps);
-
-  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
-  app.use(express.json({ limit: '1mb' }));
 
   const sessions = new KnexSessionStore(deps.db, SESSION_TTL_MS, () => deps.clock.now());
   app.use(
@@ -82,11 +88,15 @@ export function createApp(deps: Deps, opts: AppOptions = {}): App {
   });
   app.use(requestContext(deps, (req) => generateToken(req)));
   app.use(pageHelpers);
+  // Parsed after the request context so a 413/400 still renders a branded page in the user's language.
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
+  app.use(express.json({ limit: '1mb' }));
   app.use(csrfSynchronisedProtection);
 
   const firstRun = new FirstRunGuard(deps);
   app.use(setupRoutes(deps, firstRun));
   app.use(authRoutes(deps, passport, opts.loginLimits ?? DEFAULT_LOGIN_LIMITS));
+  app.use(metricsRoutes(deps, metrics));
   mountPages(app, deps);
 
   app.use(notFound);

@@ -5,8 +5,9 @@ import { roleHas, type Permission } from '../users/permissions.js';
 
 const ACCOUNT_PATHS = ['/account', '/logout', '/locale'];
 
+/** Only same-site paths: "//host" and "/\\host" are protocol-relative to browsers. */
 function safeNext(url: string): string {
-  return url.startsWith('/') && !url.startsWith('//') ? url : '/';
+  return url.startsWith('/') && !/^\/[/\\]/.test(url) && !/[\u0000-\u001f]/.test(url) ? url : '/';
 }
 
 /** Signed in, active, and not held back by a pending password change or 2FA enrolment. */

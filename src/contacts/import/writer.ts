@@ -1,0 +1,116 @@
+// Writes one batch of import candidates inside the caller's transaction:
+// new contacts in multi-row inserts, existing ones (same wa_key) per the
+// dedupe rule, then their tags, custom values, consent ledger rows, notes
+// and one 'import' activity row each. The plan's contact limit is checked
+// against the count inside the same transaction, so the limit holds even
+// with other writers.
+import type { Db } from '../../db/knex.js';
+import { countOf, json, toJson } from '../../db/rows.js';
+import type { DedupeRule } from './jobs.js';
+import { patchFor, type ContactPatch, type ExistingContact } from './merge.js';
+import type { RejectedRow } from './rejected.js';
+import type { Candidate } from './rows.js';
+import { chunks, ensureTagIds, insertSideRows, linkTags, replaceValues, type Touched } from './side-rows.js';
+
+export type WriteContext = {
+  jobId: number;
+  dedupe: DedupeRule;
+  now: number;
+  userId: number | null;
+  actor: string;
+  contactLimit: number | null;
+  tagIds: Map<string, number>;
+};
+export type BatchOutcome = { inserted: number; updated: number; skipped: number; rejected: RejectedRow[] };
+
+const EXISTING_COLUMNS = ['id', 'wa_key', 'phone', 'first_name', 'last_name', 'display_name', 'email', 'language', 'timezone', 'opt_in', 'custom'];
+
+async function existingByKey(trx: Db, keys: string[]): Promise<Map<string, ExistingContact>> {
+  const out = new Map<string, ExistingContact>();
+  for (const part of chunks(keys)) {
+    const rows = await trx('contacts').select(EXISTING_COLUMNS).whereIn('wa_key', part);
+    for (const r of rows) out.set(r.wa_key, { ...r, id: Number(r.id), custom: json<Record<string, unknown>>(r.custom, {}) });
+  }
+  return out;
+}
+
+function contactRow(c: Candidate, ctx: WriteContext) {
+  const col = c.columns;
+  const optIn = c.optIn === true ? 'opted_in' : c.optIn === false ? 'opted_out' : 'unknown';
+  const custom: Record<string, unknown> = {};
+  for (const cell of c.custom) custom[cell.field.key] = cell.json;
+  return {
+    phone: col.phone, wa_key: col.wa_key, country: col.country, first_name: col.first_name, last_name: col.last_name,
+    display_name: col.display_name, sort_name: col.sort_name, search_text: col.search_text, email: col.email,
+    language: col.language, timezone: col.timezone, opt_in: optIn, opt_in_source: c.optIn === null ? null : 'import',
+    opt_in_at: c.optIn === null ? null : ctx.now, custom: toJson(custom), created_at: ctx.now, updated_at: ctx.now,
+  };
+}
+
+async function insertFresh(trx: Db, fresh: Candidate[], ctx: WriteContext): Promise<Touched[]> {
+  for (const part of chunks(fresh)) {
+    await trx('contacts').insert(part.map((c) => contactRow(c, ctx))).onConflict().ignore();
+  }
+  const ids = new Map<string, number>();
+  for (const part of chunks(fresh.map((c) => c.columns.wa_key))) {
+    for (const r of await trx('contacts').select('id', 'wa_key').whereIn('wa_key', part)) ids.set(r.wa_key, Number(r.id));
+  }
+  return fresh.map((c) => ({
+    id: ids.get(c.columns.wa_key)!, candidate: c, created: true,
+    optIn: c.optIn === true ? 'opted_in' : c.optIn === false ? 'opted_out' : null, custom: c.custom, changed: [],
+  } satisfies Touched));
+}
+
+async function applyPatch(trx: Db, c: ExistingContact, p: ContactPatch, now: number): Promise<void> {
+  const row: Record<string, unknown> = { ...p.columns, updated_at: now };
+  if (p.custom.length) row.custom = toJson(p.customJson);
+  if (p.optIn) Object.assign(row, { opt_in: p.optIn, opt_in_source: 'import', opt_in_at: now });
+  await trx('contacts').where({ id: c.id }).update(row);
+  if (p.custom.length) await replaceValues(trx, c.id, p.custom);
+}
+
+async function updateExisting(trx: Db, pairs: Array<[ExistingContact, Candidate]>, ctx: WriteContext): Promise<{ touched: Touched[]; unchanged: number }> {
+  const touched: Touched[] = [];
+  let unchanged = 0;
+  for (const [c, cand] of pairs) {
+    const p = patchFor(c, cand, ctx.dedupe);
+    const hasSide = cand.tags.length > 0 || cand.notes !== null;
+    if (!p.changed.length && !hasSide) {
+      unchanged++;
+      continue;
+    }
+    if (p.changed.length) await applyPatch(trx, c, p, ctx.now);
+    touched.push({ id: c.id, candidate: cand, created: false, optIn: p.optIn, custom: [], changed: p.changed });
+  }
+  return { touched, unchanged };
+}
+
+async function roomLeft(trx: Db, limit: number | null): Promise<number> {
+  if (limit === null) return Number.POSITIVE_INFINITY;
+  const used = countOf(await trx('contacts').count({ count: '*' }).first());
+  return Math.max(0, limit - used);
+}
+
+/** Write `batch` (already free of in-file duplicates) in `trx`. */
+export async function writeBatch(trx: Db, ctx: WriteContext, batch: Candidate[]): Promise<BatchOutcome> {
+  const existing = await existingByKey(trx, batch.map((c) => c.columns.wa_key));
+  const fresh: Candidate[] = [];
+  const pairs: Array<[ExistingContact, Candidate]> = [];
+  for (const c of batch) {
+    const e = existing.get(c.columns.wa_key);
+    if (e) pairs.push([e, c]);
+    else fresh.push(c);
+  }
+  const room = await roomLeft(trx, ctx.contactLimit);
+  const accepted = fresh.slice(0, room);
+  const rejected: RejectedRow[] = fresh.slice(accepted.length).map((c) => ({
+    rowNumber: c.rowNumber, values: c.values, reason: { code: 'import.reject.plan_limit', params: { limit: ctx.contactLimit ?? 0 } },
+  }));
+  const inserted = await insertFresh(trx, accepted, ctx);
+  const updated = ctx.dedupe === 'skip' ? { touched: [], unchanged: pairs.length } : await updateExisting(trx, pairs, ctx);
+  const touched = [...inserted, ...updated.touched];
+  await ensureTagIds(trx, ctx.tagIds, touched.flatMap((t) => t.candidate.tags), ctx.now);
+  await linkTags(trx, ctx.tagIds, touched);
+  await insertSideRows(trx, ctx, touched);
+  return { inserted: inserted.length, updated: updated.touched.length, skipped: updated.unchanged, rejected };
+}

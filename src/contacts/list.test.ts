@@ -1,0 +1,149 @@
+// The contacts list over HTTP: search (accent-free name fragment, phone
+// prefix, e-mail), filters, every sort with keyset pages (no duplicates or
+// gaps), and bulk actions on all matching contacts. SQLite and Postgres.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { installed, listedIds, nextLink, seedContact, signedIn, textOf, type Session } from './test-support.js';
+
+let s: Session;
+const all: number[] = [];
+const vip: number[] = [];
+const FIRST = ['Ana', 'Luis', 'Marta', 'Iñaki', 'Sofía', 'Raúl'];
+const LAST = ['García', 'Muñoz', 'Peña', 'López', 'Ortiz'];
+
+before(async () => {
+  s = await installed();
+  const db = s.app.deps.db;
+  for (let i = 0; i < 130; i++) {
+    if (i % 7 === 0) s.app.clock.advance(60_000); // ties on created_at every few rows exercise the id tiebreak
+    const c = await seedContact(s.app.deps, {
+      phone: `+52 55 ${String(1000_0000 + i * 37).slice(0, 4)} ${String(1000_0000 + i * 37).slice(4)}`,
+      first_name: FIRST[i % FIRST.length], last_name: LAST[i % LAST.length],
+      email: i % 10 === 0 ? `persona${i}@gmail.com` : null, tags: i % 2 === 0 ? ['vip'] : [],
+    }, i % 3 === 0 ? 'opted_in' : undefined);
+    all.push(c.id);
+    if (i % 2 === 0) vip.push(c.id);
+    if (i % 4 === 1) await db('contacts').where({ id: c.id }).update({ last_inbound_at: s.app.clock.now() - (i % 9) * 3_600_000 });
+  }
+  await seedContact(s.app.deps, { phone: '+54 9 11 4444 5555', first_name: 'Único', last_name: 'Argentino' });
+});
+after(async () => { await s.app.close(); });
+
+async function walk(start: string): Promise<number[]> {
+  const seen: number[] = [];
+  let url: string | null = start;
+  for (let pages = 0; url && pages < 20; pages++) {
+    const r = await s.owner.get(url);
+    assert.equal(r.status, 200, url);
+    seen.push(...listedIds(r.text));
+    url = nextLink(r.text);
+  }
+  return seen;
+}
+
+describe('search', () => {
+  it('finds an accent-free name fragment ("munoz" → Muñoz) and nobody else', async () => {
+    const ids = await walk('/contacts?q=munoz');
+    const expected = (await s.app.deps.db('contacts').where('last_name', 'Muñoz').pluck('id')).map(Number);
+    assert.equal(ids.length, expected.length);
+    assert.deepEqual([...ids].sort((a, b) => a - b), expected.sort((a, b) => a - b));
+    assert.match(textOf((await s.owner.get('/contacts?q=munoz')).text), /Muñoz/);
+  });
+
+  it('finds by phone prefix and by e-mail', async () => {
+    assert.equal((await walk('/contacts?q=%2B54%209')).length, 1);
+    assert.equal((await walk('/contacts?q=%2B52')).length, 130);
+    assert.deepEqual(await walk('/contacts?q=persona20%40gmail'), [all[20]]);
+    assert.equal((await walk('/contacts?q=gmail.com')).length, 13);
+    assert.deepEqual(await walk('/contacts?q=zzzz-nadie'), []);
+  });
+});
+
+describe('sort and keyset pagination', () => {
+  const sorts: Array<[string, string, string]> = [
+    ['name', 'asc', 'sort_name'], ['name', 'desc', 'sort_name'], ['created', 'desc', 'created_at'],
+    ['updated', 'asc', 'updated_at'], ['last_inbound', 'desc', 'last_inbound_at'],
+  ];
+  for (const [sort, dir, col] of sorts) {
+    it(`pages by ${sort} ${dir} without duplicates or gaps`, async () => {
+      const ids = await walk(`/contacts?sort=${sort}&dir=${dir}`);
+      assert.equal(ids.length, 131);
+      assert.equal(new Set(ids).size, 131);
+      const rows = await s.app.deps.db('contacts').select('id', col);
+      const key = new Map(rows.map((r: Record<string, unknown>) => [Number(r.id), r[col] as string | number | null]));
+      for (let i = 1; i < ids.length; i++) {
+        const a = key.get(ids[i - 1]!)!;
+        const b = key.get(ids[i]!)!;
+        if (a === null) { assert.equal(b, null); continue; } // rows without a value come last
+        if (b === null) continue;
+        const cmp = a < b ? -1 : a > b ? 1 : Math.sign(ids[i - 1]! - ids[i]!);
+        assert.equal(cmp, dir === 'asc' ? -1 : 1, `order at ${i}`);
+      }
+    });
+  }
+
+  it('filters by tag and opt-in across pages', async () => {
+    const tagId = (await s.app.deps.db('tags').where({ name: 'vip' }).first()).id;
+    const ids = await walk(`/contacts?tag=${tagId}`);
+    assert.deepEqual([...ids].sort((a, b) => a - b), [...vip].sort((a, b) => a - b));
+    const opted = await walk(`/contacts?tag=${tagId}&opt_in=opted_in`);
+    assert.equal(opted.length, vip.filter((_, k) => (k * 2) % 3 === 0).length);
+    assert.equal((await walk('/contacts?activity=replied_30')).length, 33);
+  });
+
+  it('refuses a forged cursor with a message, not a 500', async () => {
+    const r = await s.owner.get('/contacts?after=bm9wZQ');
+    assert.equal(r.status, 422);
+  });
+});
+
+describe('bulk actions on every matching contact', () => {
+  it('tags all vip contacts (more than a page) and only those, after stating the count', async () => {
+    const tagId = (await s.app.deps.db('tags').where({ name: 'vip' }).first()).id;
+    const confirm = await s.owner.get(`/contacts/bulk?tag=${tagId}&action=tag&tag_name=campa%C3%B1a-nov`);
+    assert.equal(confirm.status, 200);
+    assert.match(textOf(confirm.text), /Se agregará la etiqueta «campaña-nov» a 65 contactos/);
+    const r = await s.owner.post('/contacts/bulk', { tag: String(tagId), action: 'tag', tag_name: 'campaña-nov' }, { csrfFrom: '/contacts' });
+    assert.equal(r.status, 302);
+    const t = await s.app.deps.db('tags').where({ name: 'campaña-nov' }).first();
+    const tagged = (await s.app.deps.db('contact_tags').where({ tag_id: t.id }).pluck('contact_id')).map(Number).sort((a, b) => a - b);
+    assert.deepEqual(tagged, [...vip].sort((a, b) => a - b));
+    const page = await s.owner.get(r.location!);
+    assert.match(textOf(page.text), /Etiqueta agregada a 65 contactos/);
+  });
+
+  it('opts out a search result with a ledger row each, and untags', async () => {
+    const r = await s.owner.post('/contacts/bulk', { q: 'peña', action: 'opt_out' }, { csrfFrom: '/contacts' });
+    assert.equal(r.status, 302);
+    const pena = (await s.app.deps.db('contacts').where('last_name', 'Peña')).map((c: { id: number; opt_in: string }) => c);
+    assert.ok(pena.length > 20);
+    assert.ok(pena.every((c) => c.opt_in === 'opted_out'));
+    assert.equal(await s.app.deps.db('contacts').where({ opt_in: 'opted_out' }).count({ n: '*' }).first().then((x) => Number(x!.n)), pena.length);
+    const ledger = await s.app.deps.db('consent_events').whereIn('contact_id', pena.map((c) => c.id)).where({ status: 'opted_out' });
+    assert.equal(ledger.length, pena.length);
+    const un = await s.owner.post('/contacts/bulk', { q: 'peña', action: 'untag', tag_name: 'vip' }, { csrfFrom: '/contacts' });
+    assert.equal(un.status, 302);
+    const vipTag = (await s.app.deps.db('tags').where({ name: 'vip' }).first()).id;
+    assert.equal((await s.app.deps.db('contact_tags').where({ tag_id: vipTag }).whereIn('contact_id', pena.map((c) => c.id))).length, 0);
+  });
+
+  it('lets a manager delete all matching; an agent may not', async () => {
+    const agent = await signedIn(s.app, 'agent');
+    const token = await agent.csrf('/contacts');
+    assert.equal((await agent.post('/contacts/bulk', { q: 'ortiz', action: 'delete' }, { csrf: token })).status, 403);
+    assert.doesNotMatch((await agent.get('/contacts')).text, /value="delete"/);
+    const manager = await signedIn(s.app, 'manager');
+    const before = await walk('/contacts?q=ortiz');
+    const confirm = await manager.get('/contacts/bulk?q=ortiz&action=delete');
+    assert.match(textOf(confirm.text), new RegExp(`Se eliminarán ${before.length} contactos`));
+    const r = await manager.post('/contacts/bulk', { q: 'ortiz', action: 'delete' }, { csrfFrom: '/contacts' });
+    assert.equal(r.status, 302);
+    assert.deepEqual(await walk('/contacts?q=ortiz'), []);
+    assert.equal((await walk('/contacts')).length, 131 - before.length);
+  });
+
+  it('links the export with the same filter', async () => {
+    const page = await s.owner.get('/contacts?q=garcia&opt_in=opted_in');
+    assert.match(page.text, /href="\/contacts\/export\?q=garcia&amp;opt_in=opted_in"/);
+  });
+});

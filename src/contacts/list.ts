@@ -1,0 +1,87 @@
+// The contacts list: a keyset page over any Condition, in one of the sortable
+// orders, never OFFSET. The cursor names the last row shown (its sort key and
+// id) plus the order it belongs to, so a cursor from another order is ignored
+// rather than misread.
+import type { Db } from '../db/knex.js';
+import { Invalid } from '../errors.js';
+import type { CustomFieldDef } from './custom-values.js';
+import { NULLABLE_SORTS, SORT_COLUMNS, sortKeyOf, whereAfterCursor, type ContactRow, type Dir, type SortName } from './queries.js';
+import { applyCondition } from './segments/compile.js';
+import type { Condition } from './segments/condition.js';
+import { tagsOfContacts, type Tag } from './tags-queries.js';
+
+export type ListRow = {
+  id: number; phone: string; displayName: string; email: string | null; optIn: string;
+  createdAt: number; updatedAt: number; lastInboundAt: number | null; tags: Tag[];
+};
+
+export type ListPage = { rows: ListRow[]; next: string | null };
+
+type Cursor = { sort: SortName; dir: Dir; key: string | number | null; id: number };
+
+const COLUMNS = ['contacts.id', 'contacts.phone', 'contacts.display_name', 'contacts.sort_name', 'contacts.email', 'contacts.opt_in',
+  'contacts.created_at', 'contacts.updated_at', 'contacts.last_inbound_at'];
+
+export function encodeListCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.sort, c.dir, c.key, c.id]), 'utf8').toString('base64url');
+}
+
+/** A cursor we did not issue is a field error on `after`/`cursor`, never a 500. */
+export function decodeListCursor(s: string, field = 'after'): Cursor {
+  let v: unknown;
+  try {
+    v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+  } catch {
+    v = null;
+  }
+  const ok = Array.isArray(v) && v.length === 4 && v[0] in SORT_COLUMNS && (v[1] === 'asc' || v[1] === 'desc')
+    && (v[2] === null || typeof v[2] === 'string' || typeof v[2] === 'number') && Number.isSafeInteger(v[3]);
+  if (!ok) throw new Invalid({ [field]: { code: 'api.cursor_invalid' } });
+  const [sort, dir, key, id] = v as [SortName, Dir, string | number | null, number];
+  return { sort, dir, key, id };
+}
+
+export type PageOptions = { sort: SortName; dir: Dir; after?: string; limit: number; now: number; cursorField?: string; full?: boolean };
+
+function base(db: Db, cond: Condition, fields: CustomFieldDef[], o: PageOptions) {
+  return applyCondition(db, db('contacts').select(o.full ? ['contacts.*'] : COLUMNS), cond, fields, { now: o.now });
+}
+
+/** One page of rows in (sort, id) order; a nullable sort lists rows with a value first, then the rest by id. */
+export async function pageOfContactRows(db: Db, cond: Condition, fields: CustomFieldDef[], o: PageOptions): Promise<{ rows: ContactRow[]; next: string | null }> {
+  let cursor = o.after ? decodeListCursor(o.after, o.cursorField) : undefined;
+  if (cursor && (cursor.sort !== o.sort || cursor.dir !== o.dir)) cursor = undefined;
+  const col = SORT_COLUMNS[o.sort];
+  const op = o.dir === 'asc' ? '>' : '<';
+  let rows: ContactRow[] = [];
+  if (!cursor || cursor.key !== null) {
+    const q = base(db, cond, fields, o).whereNotNull(col).orderBy([{ column: col, order: o.dir }, { column: 'contacts.id', order: o.dir }]);
+    if (cursor) whereAfterCursor(q, col, o.dir, { key: cursor.key!, id: cursor.id });
+    rows = (await q.limit(o.limit + 1)) as ContactRow[];
+  }
+  if (rows.length <= o.limit && NULLABLE_SORTS.has(o.sort)) {
+    const q = base(db, cond, fields, o).whereNull(col).orderBy('contacts.id', o.dir);
+    if (cursor?.key === null) q.where('contacts.id', op, cursor.id);
+    rows = rows.concat((await q.limit(o.limit + 1 - rows.length)) as ContactRow[]);
+  }
+  const more = rows.length > o.limit;
+  const page = rows.slice(0, o.limit);
+  const last = page[page.length - 1];
+  const next = more && last ? encodeListCursor({ sort: o.sort, dir: o.dir, key: sortKeyOf(last, o.sort), id: Number(last.id) }) : null;
+  return { rows: page, next };
+}
+
+/** The web list's page: light columns plus each row's tags. */
+export async function pageOfContacts(db: Db, cond: Condition, fields: CustomFieldDef[], o: PageOptions): Promise<ListPage> {
+  const { rows, next } = await pageOfContactRows(db, cond, fields, o);
+  return { rows: await withTags(db, rows), next };
+}
+
+async function withTags(db: Db, rows: ContactRow[]): Promise<ListRow[]> {
+  const tags = await tagsOfContacts(db, rows.map((r) => Number(r.id)));
+  return rows.map((r) => ({
+    id: Number(r.id), phone: String(r.phone), displayName: String(r.display_name), email: (r.email as string | null) ?? null,
+    optIn: String(r.opt_in), createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
+    lastInboundAt: r.last_inbound_at === null ? null : Number(r.last_inbound_at), tags: tags.get(Number(r.id)) ?? [],
+  }));
+}

@@ -1,0 +1,109 @@
+// Segments over HTTP: builder count endpoint, save/edit/delete, "view
+// contacts", and a condition on a deleted custom field or tag reported, not
+// crashed on. SQLite and Postgres.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { installed, listedIds, seedContact, signedIn, textOf, type Session } from '../test-support.js';
+
+let s: Session;
+let csrf: string;
+const ids: Record<string, number> = {};
+
+async function count(definition: unknown) {
+  return s.owner.json('POST', '/segments/count', { definition }, { 'x-csrf-token': csrf, accept: 'application/json' });
+}
+
+before(async () => {
+  s = await installed();
+  for (const f of [{ key: 'ciudad', label: 'Ciudad', type: 'text', options: '' }, { key: 'plan', label: 'Plan', type: 'select', options: 'Básico\nPremium' }]) {
+    assert.equal((await s.owner.post('/settings/fields', f, { csrfFrom: '/settings/fields' })).status, 302);
+  }
+  ids.a = (await seedContact(s.app.deps, { phone: '+52 55 1000 0001', first_name: 'Ana', tags: ['vip'], custom: { ciudad: 'Puebla', plan: 'Premium' } }, 'opted_in')).id;
+  ids.b = (await seedContact(s.app.deps, { phone: '+52 55 1000 0002', first_name: 'Beto', tags: ['vip'], custom: { ciudad: 'León', plan: 'Básico' } })).id;
+  ids.c = (await seedContact(s.app.deps, { phone: '+52 55 1000 0003', first_name: 'Cris', custom: { ciudad: 'Puebla' } }, 'opted_in')).id;
+  csrf = await s.owner.csrf('/segments/new');
+});
+after(async () => { await s.app.close(); });
+
+describe('segments', () => {
+  it('counts live while editing, and explains a bad tree instead of failing', async () => {
+    const r = await count({ all: [{ field: 'custom:ciudad', op: 'eq', value: 'puebla' }, { field: 'opt_in', op: 'eq', value: 'opted_in' }] });
+    assert.equal(r.status, 200);
+    assert.equal(r.json<{ count: number }>().count, 2);
+    assert.equal(r.json<{ text: string }>().text, '2 contactos coinciden');
+    const bad = await count({ all: [{ field: 'custom:nope', op: 'eq', value: 'x' }] });
+    assert.equal(bad.status, 422);
+    assert.match(bad.json<{ error: string }>().error, /«nope», que ya no existe/);
+    const shape = await count({ all: [{ field: 'name', op: 'explode' }] });
+    assert.equal(shape.status, 422);
+  });
+
+  it('saves a segment with AND/OR groups and lists its contacts', async () => {
+    const vip = (await s.app.deps.db('tags').where({ name: 'vip' }).first()).id;
+    const definition = { any: [{ all: [{ field: 'tag', op: 'has', value: vip }, { field: 'custom:plan', op: 'eq', value: 'Premium' }] }, { field: 'name', op: 'contains', value: 'cris' }] };
+    const r = await s.owner.post('/segments', { name: 'Premium o Cris', definition: JSON.stringify(definition) }, { csrf });
+    assert.equal(r.status, 302);
+    const seg = await s.app.deps.db('segments').where({ name: 'Premium o Cris' }).first();
+    assert.deepEqual(JSON.parse(seg.definition), definition);
+    const list = await s.owner.get('/segments');
+    assert.match(textOf(list.text), /Premium o Cris/);
+    assert.match(list.text, /data-segment-count="\/segments\/\d+\/count"/);
+    const c = await s.owner.get(`/segments/${seg.id}/count`);
+    assert.equal(c.json<{ count: number }>().count, 2);
+    const page = await s.owner.get(`/contacts?segment=${seg.id}`);
+    assert.deepEqual(listedIds(page.text).sort(), [ids.a!, ids.c!].sort());
+    assert.match(textOf(page.text), /Mostrando los contactos del segmento «Premium o Cris»/);
+    const edit = await s.owner.get(`/segments/${seg.id}`);
+    assert.equal(edit.status, 200);
+    assert.match(edit.text, /data-meta="/);
+    assert.match(edit.text, /<script src="\/assets\/js\/segments.js" defer><\/script>/);
+    assert.doesNotMatch(edit.text, /<script>/);
+  });
+
+  it('refuses to save what cannot run, with the reason', async () => {
+    const json = await s.owner.post('/segments', { name: 'Roto', definition: '{no json' }, { csrf });
+    assert.equal(json.status, 422);
+    assert.match(json.text, /no es un JSON válido/);
+    const unknown = await s.owner.post('/segments', { name: 'Roto', definition: JSON.stringify({ all: [{ field: 'custom:borrado', op: 'eq', value: 1 }] }) }, { csrf });
+    assert.equal(unknown.status, 422);
+    assert.match(unknown.text, /«borrado», que ya no existe/);
+    const dup = await s.owner.post('/segments', { name: 'Premium o Cris', definition: '{"all":[]}' }, { csrf });
+    assert.match(dup.text, /Ya hay otro segmento con este nombre/);
+  });
+
+  it('reports a deleted custom field and a deleted tag on the segment, never a 500', async () => {
+    const vip = (await s.app.deps.db('tags').where({ name: 'vip' }).first()).id;
+    const r = await s.owner.post('/segments', { name: 'Por ciudad', definition: JSON.stringify({ all: [{ field: 'custom:ciudad', op: 'eq', value: 'Puebla' }, { field: 'tag', op: 'has', value: vip }] }) }, { csrf });
+    assert.equal(r.status, 302);
+    const seg = await s.app.deps.db('segments').where({ name: 'Por ciudad' }).first();
+    const field = await s.app.deps.db('custom_fields').where({ key: 'ciudad' }).first();
+    assert.equal((await s.owner.post(`/settings/fields/${field.id}/delete`, {}, { csrfFrom: '/settings/fields' })).status, 302);
+    assert.equal((await s.owner.post(`/contacts/tags/${vip}/delete`, {}, { csrfFrom: '/contacts/tags' })).status, 302);
+    const list = await s.owner.get('/segments');
+    assert.equal(list.status, 200);
+    assert.match(textOf(list.text), /Por ciudad Revisar Usa una etiqueta que se eliminó/);
+    assert.match(textOf(list.text), /Usa el campo personalizado «ciudad», que ya no existe/);
+    const edit = await s.owner.get(`/segments/${seg.id}`);
+    assert.equal(edit.status, 200);
+    assert.match(textOf(edit.text), /Este segmento necesita atención/);
+    const c = await s.owner.get(`/segments/${seg.id}/count`);
+    assert.equal(c.status, 422);
+    const contacts = await s.owner.get(`/contacts?segment=${seg.id}`);
+    assert.equal(contacts.status, 422);
+    assert.match(textOf(contacts.text), /que ya no existe/);
+  });
+
+  it('lets a viewer see segments but not change them; deletes with confirmation', async () => {
+    const viewer = await signedIn(s.app, 'viewer');
+    assert.equal((await viewer.get('/segments')).status, 200);
+    assert.equal((await viewer.get('/segments/new')).status, 403);
+    assert.doesNotMatch((await viewer.get('/segments')).text, /\/delete"/);
+    const seg = await s.app.deps.db('segments').where({ name: 'Premium o Cris' }).first();
+    const token = await viewer.csrf('/segments');
+    assert.equal((await viewer.post(`/segments/${seg.id}/delete`, {}, { csrf: token })).status, 403);
+    assert.match((await s.owner.get('/segments')).text, /data-confirm="¿Eliminar el segmento Premium o Cris\?/);
+    assert.equal((await s.owner.post(`/segments/${seg.id}/delete`, {}, { csrf })).status, 302);
+    assert.equal(await s.app.deps.db('segments').where({ id: seg.id }).first(), undefined);
+    assert.equal((await s.owner.get(`/segments/${seg.id}`)).status, 404);
+  });
+});

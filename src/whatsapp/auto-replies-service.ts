@@ -1,0 +1,101 @@
+// Settings → Auto-replies: rules (validated, audited) and the opt-out /
+// throttle settings.
+import { z } from 'zod';
+import type { Audit } from '../audit/context.js';
+import type { Deps } from '../deps.js';
+import { Invalid, NotFound } from '../errors.js';
+import { ruleById, saveGapMinutes, type AutoReplyRule } from './auto-replies-store.js';
+import { saveOptOutSettings } from './opt-out.js';
+
+const blankToUndef = (v: unknown) => (v === '' || v === null ? undefined : v);
+
+export const RuleInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  number_id: z.preprocess(blankToUndef, z.coerce.number().int().positive().optional()),
+  match_type: z.enum(['keyword', 'regex']),
+  pattern: z.string().trim().min(1).max(300),
+  action: z.enum(['reply_text', 'reply_template', 'tag', 'assign']),
+  reply_text: z.string().trim().max(4096).optional().default(''),
+  template_id: z.preprocess(blankToUndef, z.coerce.number().int().positive().optional()),
+  template_params: z.string().trim().max(1000).optional().default(''),
+  tag: z.string().trim().max(60).optional().default(''),
+  user_id: z.preprocess(blankToUndef, z.coerce.number().int().positive().optional()),
+  position: z.preprocess(blankToUndef, z.coerce.number().int().min(0).max(9999).optional()),
+});
+export type RuleInput = z.infer<typeof RuleInput>;
+
+export const OptOutSettingsInput = z.object({
+  keywords: z.string().trim().min(1).max(500),
+  confirmation: z.string().trim().max(1000).optional().default(''),
+  gap_minutes: z.coerce.number().int().min(1).max(1440),
+});
+
+function actionValue(v: RuleInput): Record<string, unknown> {
+  switch (v.action) {
+    case 'reply_text':
+      if (!v.reply_text) throw new Invalid({ reply_text: { code: 'validation.required' } });
+      return { text: v.reply_text };
+    case 'reply_template':
+      if (!v.template_id) throw new Invalid({ template_id: { code: 'validation.required' } });
+      return { templateId: v.template_id, params: v.template_params ? v.template_params.split(',').map((s) => s.trim()) : [] };
+    case 'tag':
+      if (!v.tag) throw new Invalid({ tag: { code: 'validation.required' } });
+      return { tag: v.tag };
+    case 'assign':
+      if (!v.user_id) throw new Invalid({ user_id: { code: 'validation.required' } });
+      return { userId: v.user_id };
+  }
+}
+
+export async function createRule(deps: Deps, v: RuleInput, audit: Audit): Promise<number> {
+  if (v.match_type === 'regex') {
+    try {
+      new RegExp(v.pattern, 'iu');
+    } catch {
+      throw new Invalid({ pattern: { code: 'whatsapp.autoreplies.bad_regex' } });
+    }
+  }
+  const value = actionValue(v);
+  return deps.db.transaction(async (trx) => {
+    const [row] = await trx('auto_reply_rules').insert({
+      number_id: v.number_id ?? null, name: v.name, match_type: v.match_type, pattern: v.pattern, action: v.action,
+      action_value: JSON.stringify(value), enabled: true, position: v.position ?? 0, created_at: deps.clock.now(),
+    }).returning('id');
+    const id = Number(typeof row === 'object' ? (row as { id: number }).id : row);
+    await audit(trx, { action: 'whatsapp.auto_reply_created', entityType: 'auto_reply_rule', entityId: id, after: { name: v.name, match_type: v.match_type, pattern: v.pattern, action: v.action } });
+    return id;
+  });
+}
+
+async function getRule(deps: Deps, id: number): Promise<AutoReplyRule> {
+  const rule = await ruleById(deps.db, id);
+  if (!rule) throw new NotFound('whatsapp.autoreplies.not_found');
+  return rule;
+}
+
+export async function toggleRule(deps: Deps, id: number, audit: Audit): Promise<AutoReplyRule> {
+  const rule = await getRule(deps, id);
+  await deps.db.transaction(async (trx) => {
+    await trx('auto_reply_rules').where({ id }).update({ enabled: !rule.enabled });
+    await audit(trx, { action: 'whatsapp.auto_reply_toggled', entityType: 'auto_reply_rule', entityId: id, before: { enabled: rule.enabled }, after: { enabled: !rule.enabled } });
+  });
+  return { ...rule, enabled: !rule.enabled };
+}
+
+export async function removeRule(deps: Deps, id: number, audit: Audit): Promise<AutoReplyRule> {
+  const rule = await getRule(deps, id);
+  await deps.db.transaction(async (trx) => {
+    await trx('auto_reply_rules').where({ id }).delete();
+    await audit(trx, { action: 'whatsapp.auto_reply_removed', entityType: 'auto_reply_rule', entityId: id, before: { name: rule.name } });
+  });
+  return rule;
+}
+
+export async function saveChannelSettings(deps: Deps, v: z.infer<typeof OptOutSettingsInput>, audit: Audit): Promise<void> {
+  const keywords = v.keywords.split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
+  await deps.db.transaction(async (trx) => {
+    await saveOptOutSettings(trx, keywords, v.confirmation || null, deps.clock.now());
+    await saveGapMinutes(trx, v.gap_minutes, deps.clock.now());
+    await audit(trx, { action: 'whatsapp.optout_settings_updated', entityType: 'settings', after: { keywords, gap_minutes: v.gap_minutes, confirmation_set: !!v.confirmation } });
+  });
+}

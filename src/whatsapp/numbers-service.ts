@@ -1,0 +1,129 @@
+// Business numbers: add (plan-limited), edit, remove, test the connection.
+// Tokens and app secrets are encrypted at rest; only their last 4 characters
+// are ever shown again.
+import crypto from 'node:crypto';
+import type { Audit } from '../audit/context.js';
+import type { Deps } from '../deps.js';
+import { Conflict, Invalid, NotFound } from '../errors.js';
+import { encrypt } from '../secrets/secrets.js';
+import { DAYS, parseDayRanges } from './business-hours.js';
+import type { PhoneNumberInfo } from './cloud-api-types.js';
+import { MetaApiError, WhatsAppTransportError } from './errors.js';
+import { clientFor } from './graph-clients.js';
+import { numberById, numberSecrets, type BusinessHours, type WaNumber } from './numbers-queries.js';
+import type { NumberInput, NumberUpdate } from './numbers-schema.js';
+import { invalidateWebhookSecrets } from './webhook-routes.js';
+
+export const newVerifyToken = () => `cf_${crypto.randomBytes(18).toString('base64url')}`;
+const last4 = (s: string) => s.slice(-4);
+
+function summary(n: Partial<WaNumber>): Record<string, unknown> {
+  return { label: n.label, phone_number_id: n.phoneNumberId, waba_id: n.wabaId, display_phone: n.displayPhone, status: n.status };
+}
+
+export async function getNumber(deps: Pick<Deps, 'db'>, id: number): Promise<WaNumber> {
+  const n = await numberById(deps.db, id);
+  if (!n) throw new NotFound('whatsapp.number_not_found');
+  return n;
+}
+
+export async function createNumber(deps: Deps, input: NumberInput, audit: Audit): Promise<WaNumber> {
+  const now = deps.clock.now();
+  const key = deps.secrets.encryptionKey;
+  const id = await deps.db.transaction(async (trx) => {
+    if (await trx('wa_numbers').where({ phone_number_id: input.phone_number_id }).first('id')) {
+      throw new Invalid({ phone_number_id: { code: 'whatsapp.numbers.duplicate' } });
+    }
+    await deps.plans.assertWithinLimit('numbers', 1, trx);
+    const [row] = await trx('wa_numbers').insert({
+      label: input.label, phone_number_id: input.phone_number_id, waba_id: input.waba_id, display_phone: input.display_phone,
+      access_token_enc: encrypt(key, input.access_token), app_secret_enc: encrypt(key, input.app_secret),
+      token_last4: last4(input.access_token), secret_last4: last4(input.app_secret),
+      verify_token: input.verify_token ?? newVerifyToken(), is_sandbox: false, status: 'active', created_at: now, updated_at: now,
+    }).returning('id');
+    const newId = Number(typeof row === 'object' ? (row as { id: number }).id : row);
+    await audit(trx, { action: 'whatsapp.number_created', entityType: 'wa_number', entityId: newId, after: { label: input.label, phone_number_id: input.phone_number_id, waba_id: input.waba_id, display_phone: input.display_phone } });
+    return newId;
+  });
+  invalidateWebhookSecrets(deps);
+  return getNumber(deps, id);
+}
+
+function hoursOf(input: NumberUpdate): BusinessHours | null {
+  const days: BusinessHours['days'] = {};
+  for (const d of DAYS) {
+    const ranges = parseDayRanges(input[`hours_${d}`] ?? '') ?? [];
+    if (ranges.length) days[d] = ranges;
+  }
+  if (!Object.keys(days).length) return null;
+  return { tz: input.hours_tz || 'UTC', days };
+}
+
+export async function updateNumber(deps: Deps, id: number, input: NumberUpdate, audit: Audit): Promise<WaNumber> {
+  const before = await getNumber(deps, id);
+  if (input.hours_tz && !isTimezone(input.hours_tz)) throw new Invalid({ hours_tz: { code: 'whatsapp.numbers.timezone' } });
+  const key = deps.secrets.encryptionKey;
+  const now = deps.clock.now();
+  const patch: Record<string, unknown> = {
+    label: input.label, display_phone: input.display_phone, waba_id: before.isSandbox ? before.wabaId : input.waba_id, verify_token: input.verify_token,
+    business_hours: JSON.stringify(hoursOf(input)), away_message: input.away_message || null, updated_at: now,
+    status: input.enabled ? (before.status === 'disabled' ? 'active' : before.status) : 'disabled',
+  };
+  if (input.access_token && !before.isSandbox) Object.assign(patch, { access_token_enc: encrypt(key, input.access_token), token_last4: last4(input.access_token), status: input.enabled ? 'active' : 'disabled' });
+  if (input.app_secret && !before.isSandbox) Object.assign(patch, { app_secret_enc: encrypt(key, input.app_secret), secret_last4: last4(input.app_secret) });
+  await deps.db.transaction(async (trx) => {
+    await trx('wa_numbers').where({ id }).update(patch);
+    const after = { ...summary(before), label: input.label, display_phone: input.display_phone, waba_id: patch.waba_id, status: patch.status, token_changed: !!input.access_token, secret_changed: !!input.app_secret };
+    await audit(trx, { action: 'whatsapp.number_updated', entityType: 'wa_number', entityId: id, before: summary(before), after });
+  });
+  invalidateWebhookSecrets(deps);
+  return getNumber(deps, id);
+}
+
+export async function removeNumber(deps: Deps, id: number, audit: Audit): Promise<WaNumber> {
+  const n = await getNumber(deps, id);
+  if (n.isSandbox && deps.config.sandbox) throw new Conflict('whatsapp.numbers.sandbox_locked');
+  await deps.db.transaction(async (trx) => {
+    await trx('wa_numbers').where({ id }).delete();
+    await audit(trx, { action: 'whatsapp.number_removed', entityType: 'wa_number', entityId: id, before: summary(n) });
+  });
+  invalidateWebhookSecrets(deps);
+  return n;
+}
+
+function isTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type ConnectionCheck =
+  | { ok: true; info: PhoneNumberInfo }
+  | { ok: false; code: number | null; message: string; details: string | null };
+
+/** Calls Meta (getPhoneNumberInfo) with the stored token; records name, quality and tier, or the error. */
+export async function testConnection(deps: Deps, id: number): Promise<ConnectionCheck> {
+  const n = await getNumber(deps, id);
+  const now = deps.clock.now();
+  try {
+    const { accessToken } = await numberSecrets(deps, n.id);
+    const info = await clientFor(deps, n).getPhoneNumberInfo(n.phoneNumberId, accessToken);
+    await deps.db('wa_numbers').where({ id }).update({
+      verified_name: info.verifiedName ?? n.verifiedName, quality_rating: info.qualityRating ?? null, throughput_tier: info.throughputLevel ?? null,
+      last_checked_at: now, updated_at: now, ...(n.status === 'token_invalid' ? { status: 'active' } : {}),
+    });
+    return { ok: true, info };
+  } catch (err) {
+    if (err instanceof MetaApiError) {
+      const patch: Record<string, unknown> = { last_checked_at: now };
+      if (err.code === 190) patch.status = 'token_invalid';
+      await deps.db('wa_numbers').where({ id }).update(patch);
+      return { ok: false, code: err.code, message: err.message, details: err.details ?? null };
+    }
+    if (err instanceof WhatsAppTransportError) return { ok: false, code: null, message: err.message, details: err.kind };
+    throw err;
+  }
+}

@@ -1,0 +1,126 @@
+// THE place that sends WhatsApp messages. Every send — inbox, API, auto-reply,
+// campaign — comes through here, so the rules are decided once:
+//   number usable → contact not opted out → 24-hour window (free-form) or an
+//   APPROVED template → monthly plan quota for business-initiated sends
+// all BEFORE Meta is called. Then send-dispatch.ts stores, sends and records.
+// Each function returns the stored message; refusals throw DomainErrors whose
+// codes are i18n keys; a Meta error is stored on the message and thrown as
+// WhatsAppSendError (code `whatsapp.meta.<code>`, params.code = Meta's code).
+import type { Deps } from '../deps.js';
+import { NotFound } from '../errors.js';
+import type { StoredMessage } from './message-store.js';
+import {
+  buttonsMessage, listMessage, mediaMessage, templateMessage, textMessage,
+  type ButtonsInput, type ListInput, type MediaKind, type TemplateButtonInput, type TemplateHeaderInput,
+} from './messages.js';
+import {
+  approvedTemplate, assertNotOptedOut, assertNumberUsable, assertWindowOpen, checkTemplateParams, resolveTarget,
+  type TargetRef, type TemplateParams,
+} from './send-checks.js';
+import { dispatch } from './send-dispatch.js';
+import { renderTemplateText } from './templates-store.js';
+
+export { windowState, conversationWindow, type WindowState } from './window.js';
+export { WhatsAppSendError, metaErrorKey, metaErrorText } from './meta-errors.js';
+export type { StoredMessage } from './message-store.js';
+export type { TargetRef, TemplateParams } from './send-checks.js';
+
+type Common = {
+  /** The staff member sending; null for automatic sends (auto-replies, API without a user). */
+  userId: number | null;
+  /** Internal: system messages the customer asked for (the opt-out confirmation) skip the opt-out check. */
+  system?: boolean;
+};
+
+async function replyWamid(deps: Deps, conversationId: number, replyTo: number | string | undefined): Promise<string | undefined> {
+  if (replyTo === undefined || replyTo === '') return undefined;
+  if (typeof replyTo === 'string' && replyTo.startsWith('wamid.')) return replyTo;
+  const row = await deps.db('messages').where({ id: Number(replyTo), conversation_id: conversationId }).first('wamid');
+  if (!row?.wamid) throw new NotFound('whatsapp.reply_not_found');
+  return String(row.wamid);
+}
+
+async function freeFormTarget(deps: Deps, ref: TargetRef, c: Common) {
+  const target = await resolveTarget(deps, ref);
+  assertNumberUsable(target.number);
+  if (!c.system) assertNotOptedOut(target.contact);
+  assertWindowOpen(target);
+  return target;
+}
+
+/** Free text inside the 24-hour window. `replyTo`: our message id (or a wamid) to quote. */
+export async function sendText(deps: Deps, input: { conversationId: number; text: string; replyTo?: number | string } & Common): Promise<StoredMessage> {
+  const target = await freeFormTarget(deps, { conversationId: input.conversationId }, input);
+  const replyToWamid = await replyWamid(deps, input.conversationId, input.replyTo);
+  return dispatch(deps, {
+    target, type: 'text', body: input.text, payload: { text: input.text }, businessInitiated: false, userId: input.userId, replyToWamid,
+    build: (to, opts) => textMessage(to, input.text, opts),
+  });
+}
+
+export type TemplateSend = TargetRef & Common & {
+  templateId: number;
+  /** Positional values (['Ana', '#123']) or named ones ({ first_name: 'Ana' }). */
+  params?: TemplateParams;
+  /** Value for a {{1}} in a TEXT header, or the media of an IMAGE/VIDEO/DOCUMENT header. */
+  header?: TemplateHeaderInput;
+  buttons?: TemplateButtonInput[];
+  campaignId?: number | null;
+  /** Callback data to use (campaigns: `c:{campaign}:r:{recipient}`); default a random id. */
+  callbackId?: string;
+};
+
+/** An APPROVED template; allowed outside the window (then it counts toward messages_per_month). */
+export async function sendTemplate(deps: Deps, input: TemplateSend): Promise<StoredMessage> {
+  const target = await resolveTarget(deps, input);
+  assertNumberUsable(target.number);
+  if (!input.system) assertNotOptedOut(target.contact);
+  const t = await approvedTemplate(deps, input.templateId, target.number);
+  const headerText = input.header && 'text' in input.header ? input.header.text : undefined;
+  checkTemplateParams(t, input.params, headerText);
+  const params = input.params ?? [];
+  return dispatch(deps, {
+    target, type: 'template', body: renderTemplateText(t, params, headerText), templateName: t.name,
+    payload: { template: { id: t.id, name: t.name, language: t.language }, params, header: input.header ?? null, buttons: input.buttons ?? [] },
+    businessInitiated: !target.window.open, userId: input.userId, campaignId: input.campaignId ?? null, callbackId: input.callbackId,
+    build: (to, opts) => templateMessage(to, {
+      name: t.name, language: t.language, body: params, header: input.header, buttons: input.buttons,
+    }, opts),
+  });
+}
+
+export type InteractiveSend = { conversationId: number } & Common & (
+  | { kind: 'buttons'; buttons: ButtonsInput }
+  | { kind: 'list'; list: ListInput }
+);
+
+/** Reply buttons or a list, inside the window. */
+export async function sendInteractive(deps: Deps, input: InteractiveSend): Promise<StoredMessage> {
+  const target = await freeFormTarget(deps, { conversationId: input.conversationId }, input);
+  const body = input.kind === 'buttons' ? input.buttons.body : input.list.body;
+  const payload = input.kind === 'buttons' ? { kind: 'buttons', ...input.buttons } : { kind: 'list', ...input.list };
+  return dispatch(deps, {
+    target, type: 'interactive', body, payload, businessInitiated: false, userId: input.userId,
+    build: (to, opts) => (input.kind === 'buttons' ? buttonsMessage(to, input.buttons, opts) : listMessage(to, input.list, opts)),
+  });
+}
+
+export type MediaSend = { conversationId: number } & Common & {
+  kind: MediaKind;
+  /** A row of the media table already uploaded to Meta for this number (see media-service.ts uploadForSend). */
+  mediaRowId: number;
+  metaMediaId: string;
+  caption?: string;
+  filename?: string;
+};
+
+/** Image, video, audio, document or sticker, inside the window. */
+export async function sendMedia(deps: Deps, input: MediaSend): Promise<StoredMessage> {
+  const target = await freeFormTarget(deps, { conversationId: input.conversationId }, input);
+  return dispatch(deps, {
+    target, type: input.kind, body: input.caption ?? input.filename ?? null, mediaId: input.mediaRowId,
+    payload: { kind: input.kind, caption: input.caption ?? null, filename: input.filename ?? null },
+    businessInitiated: false, userId: input.userId,
+    build: (to, opts) => mediaMessage(to, input.kind, { id: input.metaMediaId }, { ...opts, caption: input.caption, filename: input.filename }),
+  });
+}

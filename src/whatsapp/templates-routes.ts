@@ -1,0 +1,80 @@
+// /templates: the library synced from Meta (status, quality, body with its
+// variables, a live preview), "sync now", and creating a template for review.
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../deps.js';
+import { NotFound } from '../errors.js';
+import { can, requireUser } from '../web/guards.js';
+import { parse } from '../web/validate.js';
+import { metaErrorText } from './meta-errors.js';
+import { allNumbers } from './numbers-queries.js';
+import { HEADER_TYPES, TEMPLATE_CATEGORIES, TEMPLATE_LANGUAGES, TemplateForm } from './templates-schema.js';
+import { bodySegments, listTemplates, submitTemplate } from './templates-service.js';
+import { componentOf, templateById, variablesOf } from './templates-store.js';
+import { syncTemplates } from './templates-sync.js';
+
+const Id = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const STATUSES = ['APPROVED', 'PENDING', 'REJECTED', 'PAUSED', 'DISABLED', 'DELETED'];
+
+async function formData(deps: Deps, req: Request) {
+  const numbers = await allNumbers(deps.db);
+  return {
+    title: req.t('whatsapp.templates.new'),
+    numberOptions: numbers.map((n) => ({ value: n.id, label: `${n.label} (${n.displayPhone})${n.isSandbox ? ' · ' + req.t('whatsapp.sandbox.badge') : ''}` })),
+    languageOptions: TEMPLATE_LANGUAGES.map((l) => ({ value: l, label: l })),
+    categoryOptions: TEMPLATE_CATEGORIES.map((c) => ({ value: c, label: req.t('whatsapp.templates.category.' + c) })),
+    headerOptions: HEADER_TYPES.map((h) => ({ value: h, label: req.t('whatsapp.templates.header.' + h) })),
+  };
+}
+
+export function templatesRoutes(deps: Deps): Router {
+  const r = Router();
+  const read = [requireUser, can('templates:read')];
+  const write = [requireUser, can('templates:write')];
+
+  r.get('/templates', ...read, async (req, res) => {
+    const status = typeof req.query.status === 'string' && STATUSES.includes(req.query.status) ? req.query.status : undefined;
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 60) : undefined;
+    const [templates, numbers] = await Promise.all([listTemplates(deps.db, { status, q }), allNumbers(deps.db)]);
+    const wabaLabel = new Map(numbers.map((n) => [n.wabaId, n.isSandbox ? `${n.label} · ${req.t('whatsapp.sandbox.badge')}` : n.label]));
+    const rows = templates.map((t) => ({ ...t, body: componentOf(t, 'BODY')?.text ?? '', segments: bodySegments(componentOf(t, 'BODY')?.text ?? ''), waba: wabaLabel.get(t.wabaId) ?? t.wabaId }));
+    res.page('templates/index', { title: req.t('whatsapp.templates.title'), rows, statuses: STATUSES, values: { status: status ?? '', q: q ?? '' }, hasNumbers: numbers.length > 0 });
+  });
+
+  r.get('/templates/new', ...write, async (req, res) => {
+    res.page('templates/new', { ...(await formData(deps, req)), values: { language: 'es_MX', category: 'UTILITY', header_type: 'NONE' } });
+  });
+
+  r.post('/templates', ...write, async (req, res) => {
+    res.form('templates/new', await formData(deps, req));
+    const t = await submitTemplate(deps, parse(TemplateForm, req.body), req.audit);
+    req.flash('success', 'whatsapp.templates.submitted', { name: t.name, status: t.status });
+    res.redirect(`/templates/${t.id}`);
+  });
+
+  r.post('/templates/sync', ...write, async (req, res) => {
+    const result = await syncTemplates(deps);
+    if (result.errors.length) {
+      const e = result.errors[0]!;
+      req.flash('error', 'whatsapp.templates.sync_failed', { error: metaErrorText(req.t, e.code, e.message) });
+    } else {
+      req.flash('success', 'whatsapp.templates.synced', { fetched: result.fetched, created: result.created, removed: result.removed });
+    }
+    res.redirect('/templates');
+  });
+
+  r.get('/templates/:id', ...read, async (req, res) => {
+    const id = Id.safeParse(req.params.id);
+    const t = id.success ? await templateById(deps.db, id.data) : undefined;
+    if (!t) throw new NotFound('whatsapp.template_not_found');
+    const body = componentOf(t, 'BODY');
+    const examples = ((body?.example?.body_text as string[][] | undefined)?.[0]) ?? [];
+    const vars = variablesOf(body?.text).map((name, i) => ({ name, example: examples[i] ?? '' }));
+    res.page('templates/show', {
+      title: t.name, template: t, header: componentOf(t, 'HEADER'), body: body?.text ?? '', footer: componentOf(t, 'FOOTER')?.text ?? '',
+      buttons: componentOf(t, 'BUTTONS')?.buttons ?? [], vars, segments: bodySegments(body?.text ?? ''),
+    });
+  });
+
+  return r;
+}

@@ -1,0 +1,133 @@
+// Processes stored webhook bodies (webhook_events) idempotently: claim a row,
+// parse it, apply every event (inbound, status, template status), mark it
+// done, then run the follow-ups. A failure is retried with backoff and after
+// MAX_ATTEMPTS the row is marked failed with the error. Safe to run in several
+// processes: claims are conditional updates, effects are deduplicated.
+import crypto from 'node:crypto';
+import type { Deps } from '../deps.js';
+import { afterInbound } from './inbound-followups.js';
+import { storeInbound, type Emit, type InboundResult } from './inbound.js';
+import { numberByPhoneId, type WaNumber } from './numbers-queries.js';
+import { optOutKeywords } from './opt-out.js';
+import { Poller } from './poller.js';
+import { applyStatus } from './statuses.js';
+import { applyTemplateStatus, syncTemplates } from './templates-sync.js';
+import { parseWebhookPayload, type InboundMessageEvent } from './webhook-payload.js';
+
+export const MAX_ATTEMPTS = 5;
+const STALE_LOCK_MS = 5 * 60_000;
+const WORKER_ID = `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
+
+export function backoffMs(attempt: number): number {
+  return Math.min(3600_000, 5_000 * 2 ** Math.max(0, attempt - 1));
+}
+
+type Followup = { n: WaNumber; ev: InboundMessageEvent; r: InboundResult };
+type Outcome = { followups: Followup[]; syncWabas: Set<string> };
+
+async function applyEvents(deps: Deps, body: string, emits: Emit[]): Promise<Outcome> {
+  const parsed = parseWebhookPayload(body);
+  const out: Outcome = { followups: [], syncWabas: new Set() };
+  const numbers = new Map<string, WaNumber | undefined>();
+  const numberOf = async (id: string) => {
+    if (!numbers.has(id)) numbers.set(id, await numberByPhoneId(deps.db, id));
+    return numbers.get(id);
+  };
+  let keywords: string[] | undefined;
+  for (const ev of parsed.events) {
+    if (ev.kind === 'message') {
+      const n = await numberOf(ev.phoneNumberId);
+      if (!n) { deps.log.warn({ phoneNumberId: ev.phoneNumberId }, 'inbound message for an unknown number ignored'); continue; }
+      keywords ??= await optOutKeywords(deps.db);
+      const r = await storeInbound(deps, n, ev, keywords, emits);
+      if (!r.duplicate) out.followups.push({ n, ev, r });
+    } else if (ev.kind === 'status') {
+      await applyStatus(deps, ev, emits);
+    } else if (ev.kind === 'template_status') {
+      if (!(await applyTemplateStatus(deps, ev, emits))) out.syncWabas.add(ev.wabaId);
+    } else {
+      deps.log.warn({ code: ev.error.code, phoneNumberId: ev.phoneNumberId, title: ev.error.title }, 'whatsapp reported an error');
+    }
+  }
+  for (const i of parsed.ignored) deps.log.debug({ field: i.field, reason: i.reason }, 'webhook item ignored');
+  return out;
+}
+
+async function claim(deps: Deps, id: number, now: number): Promise<boolean> {
+  const n = await deps.db('webhook_events').where({ id, status: 'pending' })
+    .andWhere((w) => w.whereNull('locked_at').orWhere('locked_at', '<', now - STALE_LOCK_MS))
+    .update({ locked_by: WORKER_ID, locked_at: now });
+  return Number(n) === 1;
+}
+
+async function fail(deps: Deps, row: { id: number; attempts: number }, err: unknown): Promise<'retried' | 'failed'> {
+  const attempts = Number(row.attempts) + 1;
+  const final = attempts >= MAX_ATTEMPTS;
+  const now = deps.clock.now();
+  await deps.db('webhook_events').where({ id: row.id }).update({
+    attempts, status: final ? 'failed' : 'pending', error: String((err as Error)?.stack ?? err).slice(0, 2000),
+    locked_by: null, locked_at: null, next_attempt_at: final ? null : now + backoffMs(attempts), processed_at: final ? now : null,
+  });
+  deps.log[final ? 'error' : 'warn']({ eventId: row.id, attempts, err: (err as Error)?.message }, 'webhook event processing failed');
+  return final ? 'failed' : 'retried';
+}
+
+async function runFollowups(deps: Deps, o: Outcome): Promise<void> {
+  for (const f of o.followups) await afterInbound(deps, f.n, f.ev.content.type, f.r);
+  for (const waba of o.syncWabas) {
+    const owner = await deps.db('wa_numbers').where({ waba_id: waba }).first('id');
+    if (owner) await syncTemplates(deps, { numberId: Number(owner.id) });
+  }
+}
+
+export type ProcessResult = { done: number; retried: number; failed: number };
+
+/** Processes up to `limit` due events, oldest first. Tests call this directly. */
+export async function processPendingEvents(deps: Deps, opts: { limit?: number } = {}): Promise<ProcessResult> {
+  const now = deps.clock.now();
+  const res: ProcessResult = { done: 0, retried: 0, failed: 0 };
+  const rows = await deps.db('webhook_events').where({ status: 'pending' })
+    .andWhere((w) => w.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now))
+    .orderBy('id').limit(opts.limit ?? 100).select('id', 'attempts');
+  for (const row of rows) {
+    if (!(await claim(deps, Number(row.id), now))) continue;
+    const emits: Emit[] = [];
+    let outcome: Outcome;
+    try {
+      const { body } = await deps.db('webhook_events').where({ id: row.id }).first('body');
+      outcome = await applyEvents(deps, String(body), emits);
+      await deps.db('webhook_events').where({ id: row.id }).update({ status: 'done', processed_at: deps.clock.now(), locked_by: null, locked_at: null, error: null });
+    } catch (err) {
+      res[await fail(deps, row, err)]++;
+      continue;
+    } finally {
+      for (const e of emits) deps.events.emit(e.name, e.payload as never);
+    }
+    res.done++;
+    await runFollowups(deps, outcome);
+  }
+  return res;
+}
+
+/** Processes until nothing is due (tests and the poller). */
+export async function drainEvents(deps: Deps): Promise<ProcessResult> {
+  const total: ProcessResult = { done: 0, retried: 0, failed: 0 };
+  for (;;) {
+    const r = await processPendingEvents(deps);
+    total.done += r.done; total.retried += r.retried; total.failed += r.failed;
+    if (r.done + r.retried + r.failed === 0) return total;
+  }
+}
+
+const pollers = new WeakMap<Deps, Poller>();
+
+/** The background worker (worker role): polls every second, and at once when a webhook arrives in-process. */
+export function startWebhookWorker(deps: Deps, intervalMs = 1000): Poller {
+  const p = new Poller('webhook-events', intervalMs, () => drainEvents(deps), deps.log).start();
+  pollers.set(deps, p);
+  return p;
+}
+
+export function nudgeWebhookWorker(deps: Deps): void {
+  pollers.get(deps)?.nudge();
+}
