@@ -192,6 +192,15 @@
   }
   startCountdown();
 
+  // Keyboard users who just sent something land back in the composer, not at the top of the page.
+  try {
+    if (sessionStorage.getItem('inbox-refocus')) {
+      sessionStorage.removeItem('inbox-refocus');
+      var area = document.querySelector('[data-composer-body]');
+      if (area) area.focus();
+    }
+  } catch (err) { /* private mode */ }
+
   // ---- Composer: quick replies, templates, Ctrl+Enter ---------------------------
   function insertText(text) {
     var area = document.querySelector('[data-composer-body]');
@@ -222,6 +231,8 @@
       // One click, one message: a second submit while the first is in flight is dropped.
       if (form.getAttribute('data-busy')) e.preventDefault();
       form.setAttribute('data-busy', '1');
+      // After the redirect the writer is put back in the composer (see below).
+      try { sessionStorage.setItem('inbox-refocus', '1'); } catch (err) { /* private mode */ }
     }
   });
   document.addEventListener('change', function (e) {

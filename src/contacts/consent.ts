@@ -2,6 +2,7 @@
 // how, who, when); contacts.opt_in only caches the latest one so sends can
 // filter on an index. Opted-out contacts are excluded from business-initiated
 // sends by whoever sends (campaigns filter on opt_in).
+import type { Knex } from 'knex';
 import type { Audit } from '../audit/context.js';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/knex.js';
@@ -33,4 +34,18 @@ export async function setConsent(deps: Pick<Deps, 'db' | 'clock' | 'events'>, wh
       before: { opt_in: c.optIn }, after: { opt_in: input.status, source: input.source },
     });
   });
+}
+
+// ---- Who business-initiated sends may reach (campaigns, templates, reminders).
+// Replies inside an open conversation are the customer's own request and are
+// not business-initiated; everything else goes through these two helpers.
+
+/** False once the contact opted out (by keyword, agent, API, import or Meta). */
+export function isSendable(contact: { optIn: string } | { opt_in: string }): boolean {
+  return ('optIn' in contact ? contact.optIn : contact.opt_in) !== 'opted_out';
+}
+
+/** Narrows a query over contacts to those a business-initiated send may reach. */
+export function excludeOptedOut(qb: Knex.QueryBuilder, table = 'contacts'): Knex.QueryBuilder {
+  return qb.whereNot(`${table}.opt_in`, 'opted_out');
 }

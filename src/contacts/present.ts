@@ -1,5 +1,6 @@
 // Contacts → what views show: dates on the install's clock in the user's
 // language, badges, tag classes, custom values as text. Views never format.
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { formatDateTime } from '../i18n/dates.js';
 import type { Locale, T } from '../i18n/i18n.js';
 import type { CustomFieldDef, CustomValue } from './custom-values.js';
@@ -13,6 +14,11 @@ export type Fmt = { locale: Locale; timeZone: string; t: T };
 
 export const OPT_IN_BADGE: Record<string, string> = { opted_in: 'badge-success', opted_out: 'badge-danger', unknown: '' };
 
+/** "+52 55 1234 5678": E.164 grouped the way the country writes it (falls back to E.164). */
+export function formatPhone(e164: string): string {
+  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+}
+
 export function when(d: Date | number | null, f: Fmt): string {
   return d === null ? f.t('common.never') : formatDateTime(d, f.locale, f.timeZone);
 }
@@ -23,7 +29,7 @@ export function presentTags(tags: Tag[]) {
 
 export function listRows(rows: ListRow[], f: Fmt) {
   return rows.map((r) => ({
-    id: r.id, name: r.displayName, phone: r.phone, email: r.email, tags: presentTags(r.tags),
+    id: r.id, name: r.displayName, phone: formatPhone(r.phone), email: r.email, tags: presentTags(r.tags),
     optIn: r.optIn, optInClass: OPT_IN_BADGE[r.optIn] ?? '',
     created: when(r.createdAt, f), updated: when(r.updatedAt, f), lastInbound: r.lastInboundAt === null ? null : when(r.lastInboundAt, f),
   }));
@@ -42,7 +48,7 @@ export function valueText(def: CustomFieldDef, v: CustomValue | undefined, f: Fm
 
 export function contactDetails(c: Contact, fields: CustomFieldDef[], f: Fmt) {
   return {
-    id: c.id, name: c.displayName, phone: c.phone, email: c.email, firstName: c.firstName, lastName: c.lastName,
+    id: c.id, name: c.displayName, phone: formatPhone(c.phone), email: c.email, firstName: c.firstName, lastName: c.lastName,
     country: c.country, language: c.language, timezone: c.timezone, waId: c.waId,
     optIn: c.optIn, optInClass: OPT_IN_BADGE[c.optIn] ?? '', optInSource: c.optInSource, optInAt: c.optInAt ? when(c.optInAt, f) : null,
     created: when(c.createdAt, f), updated: when(c.updatedAt, f),

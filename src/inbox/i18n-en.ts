@@ -91,6 +91,7 @@ export const en: Messages = {
   'inbox.composer.label': 'Message',
   'inbox.composer.hint': 'Ctrl+Enter sends. “Add internal note” saves it for your team only.',
   'inbox.composer.send': 'Send',
+  'inbox.composer.opted_out': 'This contact opted out of WhatsApp messages: sends will be refused. Internal notes still work.',
   'inbox.composer.read_only': 'You can read this conversation; your role cannot reply.',
   'inbox.window.left_hm': 'Reply window open: closes in {h} h {m} min',
   'inbox.window.left_m': 'Reply window open: closes in {m} min',

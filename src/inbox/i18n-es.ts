@@ -91,6 +91,7 @@ export const es: Messages = {
   'inbox.composer.label': 'Mensaje',
   'inbox.composer.hint': 'Ctrl+Enter envía. «Agregar nota interna» la guarda solo para tu equipo.',
   'inbox.composer.send': 'Enviar',
+  'inbox.composer.opted_out': 'Este contacto se dio de baja de los mensajes de WhatsApp: los envíos serán rechazados. Las notas internas siguen funcionando.',
   'inbox.composer.read_only': 'Puedes leer esta conversación; tu rol no puede responder.',
   'inbox.window.left_hm': 'Ventana de respuesta abierta: cierra en {h} h {m} min',
   'inbox.window.left_m': 'Ventana de respuesta abierta: cierra en {m} min',

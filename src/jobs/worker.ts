@@ -3,6 +3,7 @@ import cron from 'node-cron';
 import type { Deps } from '../deps.js';
 import { jobs, type JobContext } from './schedule.js';
 import { startChannelWorkers } from '../whatsapp/channel.js';
+import { startImportPoller } from '../contacts/import/worker.js';
 
 export function startJobs(deps: Deps, ctx: JobContext): { stop(): void } {
   const tasks = jobs(deps, ctx).map((job) =>
@@ -17,5 +18,6 @@ export function startJobs(deps: Deps, ctx: JobContext): { stop(): void } {
     }, { timezone: deps.config.timezone, noOverlap: true, name: job.name }),
   );
   const channel = startChannelWorkers(deps); // webhook events + media downloads (pollers, not cron)
-  return { stop: () => { tasks.forEach((t) => t.stop()); void channel.stop(); } };
+  const imports = startImportPoller(deps); // contact imports: claims queued jobs, resumes stale ones
+  return { stop: () => { tasks.forEach((t) => t.stop()); void channel.stop(); imports.stop(); } };
 }

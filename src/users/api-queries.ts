@@ -2,13 +2,8 @@
 import type { Db } from '../db/knex.js';
 import { whereAfter, type Cursor } from '../api/pagination.js';
 import type { Role } from './permissions.js';
-import { toUser, type User } from './queries.js';
+import { PUBLIC_COLUMNS as COLUMNS, toUser, type User } from './queries.js';
 
-// Never the password hash, TOTP secret or recovery codes.
-const COLUMNS = [
-  'id', 'email', 'name', 'role', 'locale', 'active', 'failed_logins', 'locked_until', 'totp_enabled',
-  'must_change_password', 'password_changed_at', 'last_login_at', 'created_at', 'updated_at',
-];
 
 export type UserPageFilter = { role?: Role; active?: boolean; after?: Cursor; limit: number };
 

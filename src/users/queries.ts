@@ -45,7 +45,8 @@ export function toUser(r: Row): User {
   };
 }
 
-const PUBLIC_COLUMNS = [
+/** Never the password hash, TOTP secret or recovery codes. */
+export const PUBLIC_COLUMNS = [
   'id', 'email', 'name', 'role', 'locale', 'active', 'failed_logins', 'locked_until', 'totp_enabled',
   'must_change_password', 'password_changed_at', 'last_login_at', 'created_at', 'updated_at',
 ];

@@ -27,13 +27,13 @@ test('an inbound text creates the contact and conversation; a reply inside the w
 
   const sent = await sendText(app.deps, { conversationId: Number(conv.id), text: 'Sí, a las 10:00', userId: null });
   assert.equal(sent.status, 'sent');
-  assert.ok(sent.wamid?.startsWith('wamid.'));
+  assert.ok(sent.wamid?.startsWith('wamid.'), 'wamid stored');
   await t.settle();
   let row = await app.deps.db('messages').where({ id: sent.id }).first();
   assert.equal(row.status, 'delivered');
-  assert.ok(sb.sandbox.markReadByCustomer(sent.wamid!));
+  assert.ok(sb.sandbox.markReadByCustomer(sent.wamid!), 'customer read it');
   await t.settle();
   row = await app.deps.db('messages').where({ id: sent.id }).first();
   assert.equal(row.status, 'read');
-  assert.ok(row.read_at);
+  assert.ok(row.read_at, 'read_at set');
 });

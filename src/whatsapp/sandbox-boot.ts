@@ -40,6 +40,15 @@ export async function ensureSandboxNumber(deps: Deps): Promise<{ id: number; tok
   return { id: Number(row.id), token: decrypt(key, row.access_token_enc), appSecret: decrypt(key, row.app_secret_enc) };
 }
 
+/** The emulator keeps state in memory: reopen the windows customers opened before a restart. */
+async function restoreWindows(deps: Deps, sandbox: Sandbox, numberId: number, phoneNumberId: string): Promise<void> {
+  const since = deps.clock.now() - 24 * 3600_000;
+  const rows = await deps.db('conversations').join('contacts', 'contacts.id', 'conversations.contact_id')
+    .where('conversations.number_id', numberId).where('conversations.last_inbound_at', '>', since).whereNotNull('contacts.wa_id')
+    .select('contacts.wa_id as wa_id', 'conversations.last_inbound_at as at');
+  for (const r of rows) sandbox.state.openWindow(phoneNumberId, String(r.wa_id), Number(r.at));
+}
+
 export type StartSandboxOptions = {
   /** Where the simulated customer posts (the app's own /webhooks/whatsapp). */
   webhookUrl: string;
@@ -58,6 +67,7 @@ export async function startSandbox(deps: Deps, opts: StartSandboxOptions): Promi
     ...opts.sandbox,
   });
   await deps.db('wa_numbers').where({ id }).update({ graph_url: sandbox.url, status: 'active', updated_at: deps.clock.now() });
+  await restoreWindows(deps, sandbox, id, String(row.phone_number_id));
   invalidateWebhookSecrets(deps);
   if (opts.samples !== false) {
     for (const t of SAMPLE_TEMPLATES) sandbox.state.addTemplate({ ...t, wabaId: String(row.waba_id) });

@@ -104,6 +104,18 @@ describe('contacts import: crash and resume', () => {
     sameResult(await outcome(app, id), reference);
   });
 
+  it('on shutdown stops after the current batch and gives the claim back for an immediate resume', async () => {
+    const app = await startTestApp();
+    apps.push(app);
+    const id = await queue(app);
+    const stop = new AbortController();
+    assert.equal(await drainImports(app.deps, { batchSize: 1000, signal: stop.signal, onProgress: () => stop.abort() }), 1);
+    const mid = (await jobById(app.deps.db, id))!;
+    assert.deepEqual([mid.status, mid.nextRow, mid.heartbeatAt], ['running', 1000, 0]);
+    assert.equal(await drainImports(app.deps, { batchSize: 500 }), 1, 'resumed without waiting for the stale timeout');
+    sameResult(await outcome(app, id), reference);
+  });
+
   it('resumes after the worker process is SIGKILLed mid-run', async () => {
     const app = await startTestApp();
     apps.push(app);

@@ -94,7 +94,7 @@ describe('contacts import: dedupe rules, consent, custom values, plan limit', ()
     assert.deepEqual([fresh.opt_in, fresh.opt_in_source], ['opted_in', 'import']);
     const ledger = await app.deps.db('consent_events').where({ contact_id: fresh.id });
     assert.deepEqual(ledger.map((e) => [e.status, e.source, e.actor, e.detail]), [['opted_in', 'import', 'ana@clinica.mx', `import #${job.id}`]]);
-    const tagsOf = (id: unknown) => app.deps.db('contact_tags').join('tags', 'tags.id', 'contact_tags.tag_id').where('contact_id', id).orderBy('name_key').pluck('name');
+    const tagsOf = (id: unknown) => app.deps.db('contact_tags').join('tags', 'tags.id', 'contact_tags.tag_id').where('contact_id', Number(id)).orderBy('name_key').pluck('name');
     assert.deepEqual(await tagsOf(fresh.id), ['Feria 2026', 'prospecto']);
     assert.deepEqual(await tagsOf(byPhone.get('+525520000001')!.id), ['Feria 2026', 'prospecto', 'vip']);
   });

@@ -46,7 +46,7 @@ describe('contacts import: file formats', () => {
     const row = (await contactsByPhone(app)).get('+5491123456789')!;
     assert.equal(row.email, 'sofia@example.com');
     assert.equal(row.timezone, 'America/Argentina/Buenos_Aires');
-    const tags = await app.deps.db('contact_tags').join('tags', 'tags.id', 'contact_tags.tag_id').where('contact_id', row.id).orderBy('name').pluck('name');
+    const tags = await app.deps.db('contact_tags').join('tags', 'tags.id', 'contact_tags.tag_id').where('contact_id', Number(row.id)).orderBy('name').pluck('name');
     assert.deepEqual(tags, ['Clientes', 'VIP']);
   });
 

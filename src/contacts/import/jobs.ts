@@ -161,7 +161,7 @@ export async function cancelJob(db: Db, id: number, now: number): Promise<boolea
   return n === 1;
 }
 
-/** Jobs whose files may be removed (finished long ago), oldest first. */
-export async function deleteJob(db: Db, id: number): Promise<void> {
-  await db('import_jobs').where({ id }).delete();
+/** A worker shutting down gives its claim back: the next worker resumes at once instead of waiting for staleness. */
+export async function releaseJob(db: Db, id: number, workerId: string): Promise<void> {
+  await db('import_jobs').where({ id, locked_by: workerId, status: 'running' }).update({ heartbeat_at: 0 });
 }

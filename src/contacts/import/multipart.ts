@@ -43,68 +43,87 @@ function dispositionOf(headers: string): { name: string; filename: string | null
   return { name, filename };
 }
 
-type State = { phase: 'preamble' | 'headers' | 'body' | 'done'; buf: Buffer; part?: { field: string; file: boolean; text: Buffer[]; size: number } };
+type Part = { field: string; file: boolean; text: Buffer[]; size: number };
+
+/** One body's parse state: what is buffered, which part is open, what was read. */
+class Reader {
+  phase: 'preamble' | 'headers' | 'body' | 'done' = 'preamble';
+  // A leading CRLF lets the first boundary match the same delimiter as the others.
+  buf: Buffer = Buffer.from('\r\n');
+  part: Part | undefined;
+  files = 0;
+  readonly fields: Record<string, string> = {};
+  constructor(readonly delim: Buffer, readonly h: PartHandler) {}
+
+  async emit(data: Buffer): Promise<void> {
+    if (!data.length || !this.part) return;
+    if (this.part.file) return this.h.data(data);
+    this.part.size += data.length;
+    if (this.part.size > MAX_FIELD) throw bad();
+    this.part.text.push(data);
+  }
+
+  async endPart(): Promise<void> {
+    if (!this.part) return;
+    if (this.part.file) await this.h.fileEnd();
+    else this.fields[this.part.field] = Buffer.concat(this.part.text).toString('utf8');
+    this.part = undefined;
+  }
+
+  async startPart(headers: string): Promise<void> {
+    const d = dispositionOf(headers);
+    if (d.filename === null) return void (this.part = { field: d.name, file: false, text: [], size: 0 });
+    if (++this.files > 1) throw new Invalid({ file: { code: 'import.upload_one_file' } });
+    const contentType = /^content-type:\s*(.+)$/im.exec(headers)?.[1]?.trim() ?? 'application/octet-stream';
+    await this.h.fileStart({ field: d.name, filename: d.filename, contentType });
+    this.part = { field: d.name, file: true, text: [], size: 0 };
+  }
+
+  /** Consume what the buffer holds; false when more bytes are needed. */
+  async step(): Promise<boolean> {
+    if (this.phase === 'done') return false;
+    if (this.phase === 'headers') {
+      const end = this.buf.indexOf(CRLF2);
+      if (end < 0) {
+        if (this.buf.length > MAX_HEADER) throw bad();
+        return false;
+      }
+      await this.startPart(this.buf.subarray(0, end).toString('utf8'));
+      [this.buf, this.phase] = [this.buf.subarray(end + 4), 'body'];
+      return true;
+    }
+    return this.boundary();
+  }
+
+  /** In a body (or the preamble): pass data on up to the next delimiter, then look past it. */
+  private async boundary(): Promise<boolean> {
+    const d = this.delim.length;
+    const at = this.buf.indexOf(this.delim);
+    if (at < 0 || this.buf.length < at + d + 2) {
+      // Keep a tail that may hold the start of a delimiter.
+      const keep = at >= 0 ? this.buf.length - at : Math.min(this.buf.length, d + 1);
+      if (this.phase === 'body') await this.emit(this.buf.subarray(0, this.buf.length - keep));
+      this.buf = this.buf.subarray(this.buf.length - keep);
+      return false;
+    }
+    if (this.phase === 'body') await this.emit(this.buf.subarray(0, at));
+    await this.endPart();
+    const after = this.buf.subarray(at + d, at + d + 2).toString('latin1');
+    this.buf = this.buf.subarray(at + d + 2);
+    if (after === '--') this.phase = 'done';
+    else if (after === '\r\n') this.phase = 'headers';
+    else throw bad();
+    return true;
+  }
+}
 
 /** Parse `body`; returns the text fields. Throws Invalid on a malformed body or a second file. */
 export async function readMultipart(body: AsyncIterable<Buffer>, boundary: string, h: PartHandler): Promise<Record<string, string>> {
-  const delim = Buffer.from(`\r\n--${boundary}`);
-  const fields: Record<string, string> = {};
-  // A leading CRLF lets the first boundary match the same delimiter as the others.
-  const st: State = { phase: 'preamble', buf: Buffer.from('\r\n') };
-  let files = 0;
-  const emit = async (data: Buffer) => {
-    if (!data.length || !st.part) return;
-    if (st.part.file) return h.data(data);
-    st.part.size += data.length;
-    if (st.part.size > MAX_FIELD) throw bad();
-    st.part.text.push(data);
-  };
-  const endPart = async () => {
-    if (!st.part) return;
-    if (st.part.file) await h.fileEnd();
-    else fields[st.part.field] = Buffer.concat(st.part.text).toString('utf8');
-    st.part = undefined;
-  };
-  const startPart = async (headers: string) => {
-    const d = dispositionOf(headers);
-    if (d.filename === null) return void (st.part = { field: d.name, file: false, text: [], size: 0 });
-    if (++files > 1) throw new Invalid({ file: { code: 'import.upload_one_file' } });
-    const contentType = /^content-type:\s*(.+)$/im.exec(headers)?.[1]?.trim() ?? 'application/octet-stream';
-    await h.fileStart({ field: d.name, filename: d.filename, contentType });
-    st.part = { field: d.name, file: true, text: [], size: 0 };
-  };
+  const r = new Reader(Buffer.from(`\r\n--${boundary}`), h);
   for await (const chunk of body) {
-    st.buf = st.buf.length ? Buffer.concat([st.buf, chunk]) : chunk;
-    for (;;) {
-      if (st.phase === 'done') break;
-      if (st.phase === 'headers') {
-        const end = st.buf.indexOf(CRLF2);
-        if (end < 0) {
-          if (st.buf.length > MAX_HEADER) throw bad();
-          break;
-        }
-        await startPart(st.buf.subarray(0, end).toString('utf8'));
-        st.buf = st.buf.subarray(end + 4);
-        st.phase = 'body';
-        continue;
-      }
-      const at = st.buf.indexOf(delim);
-      if (at < 0 || st.buf.length < at + delim.length + 2) {
-        // Keep a tail that may hold the start of a delimiter.
-        const keep = at >= 0 ? st.buf.length - at : Math.min(st.buf.length, delim.length + 1);
-        if (st.phase === 'body') await emit(st.buf.subarray(0, st.buf.length - keep));
-        st.buf = st.buf.subarray(st.buf.length - keep);
-        break;
-      }
-      if (st.phase === 'body') await emit(st.buf.subarray(0, at));
-      await endPart();
-      const after = st.buf.subarray(at + delim.length, at + delim.length + 2).toString('latin1');
-      st.buf = st.buf.subarray(at + delim.length + 2);
-      if (after === '--') st.phase = 'done';
-      else if (after === '\r\n') st.phase = 'headers';
-      else throw bad();
-    }
+    r.buf = r.buf.length ? Buffer.concat([r.buf, chunk]) : chunk;
+    while (await r.step());
   }
-  if (st.phase !== 'done') throw bad();
-  return fields;
+  if (r.phase !== 'done') throw bad();
+  return r.fields;
 }

@@ -4,9 +4,10 @@
 // the counters, so after a crash the next owner skips exactly the committed
 // rows (re-reading them only to rebuild the in-file duplicate set).
 import fs from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Deps } from '../../deps.js';
 import { sniffFile, records, type FileFormat, type ImportRecord } from '../import-reader.js';
-import { advanceJob, finishJob, heartbeat, setRejectedPath, setTotalRows, type ImportJob, type Progress } from './jobs.js';
+import { advanceJob, finishJob, heartbeat, releaseJob, setRejectedPath, setTotalRows, type ImportJob, type Progress } from './jobs.js';
 import { KeySet } from './key-set.js';
 import { RejectedFile, type RejectedRow } from './rejected.js';
 import { prepareRow, type Candidate, type RowContext } from './rows.js';
@@ -24,9 +25,12 @@ export type RunOptions = {
   onProgress?: (p: Progress & { totalRows: number | null }) => void;
   /** Test hook: throw (as a crash would) after this many committed batches. */
   crashAfterBatches?: number;
+  /** Shutdown: stop after the current batch and leave the job to be resumed. */
+  signal?: AbortSignal;
 };
 
 export class LostClaim extends Error {}
+export class Stopped extends Error {}
 export class SimulatedCrash extends Error {}
 
 type Batch = { from: number; to: number; candidates: Candidate[]; rejected: RejectedRow[] };
@@ -86,6 +90,7 @@ async function processRows(deps: Deps, ctx: JobContext, rej: RejectedFile, forma
     p = await commitBatch(deps, ctx, rej, batch, p, opts);
     opts.onProgress?.({ ...p, totalRows });
     if (opts.crashAfterBatches !== undefined && ++batches >= opts.crashAfterBatches) throw new SimulatedCrash();
+    if (opts.signal?.aborted) throw new Stopped();
     batch = { from: p.nextRow, to: p.nextRow, candidates: [], rejected: [] };
   };
   for await (const rec of records(job.filePath, { format })) {
@@ -102,11 +107,12 @@ async function processRows(deps: Deps, ctx: JobContext, rej: RejectedFile, forma
 }
 
 /** Run `job` (already claimed by opts.workerId) to completion. */
-export async function runJob(deps: Deps, job: ImportJob, opts: RunOptions): Promise<'done' | 'lost'> {
+export async function runJob(deps: Deps, job: ImportJob, opts: RunOptions): Promise<'done' | 'lost' | 'stopped'> {
   const ctx = await jobContext(deps, job, opts.contactLimit);
   const format = await sniffFile(job.filePath);
   const path = job.rejectedPath ?? rejectedPathFor(deps, job.id);
   if (!job.rejectedPath) await setRejectedPath(deps.db, job.id, path);
+  await fs.mkdir(dirname(path), { recursive: true });
   const rej = await RejectedFile.open(path, job.rejectedBytes, {
     headers: ctx.headers, delimiter: format.format === 'csv' ? format.delimiter : ',', t: ctx.t,
   });
@@ -121,6 +127,10 @@ export async function runJob(deps: Deps, job: ImportJob, opts: RunOptions): Prom
     return 'done';
   } catch (err) {
     if (err instanceof LostClaim) return 'lost';
+    if (err instanceof Stopped) {
+      await releaseJob(deps.db, job.id, opts.workerId);
+      return 'stopped';
+    }
     throw err;
   } finally {
     clearInterval(beat);

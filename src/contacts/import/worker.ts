@@ -21,11 +21,12 @@ function failureOf(err: unknown): string {
 }
 
 /** Run a claimed job; an unexpected error marks it failed (a crash leaves it to the stale-claim takeover). */
-export async function runClaimed(deps: Deps, job: ImportJob, opts: RunOptions): Promise<'done' | 'lost' | 'failed'> {
+export async function runClaimed(deps: Deps, job: ImportJob, opts: RunOptions): Promise<'done' | 'lost' | 'stopped' | 'failed'> {
   try {
     return await runJob(deps, job, opts);
   } catch (err) {
-    if (err instanceof SimulatedCrash) throw err;
+    // A crash, or a shutdown that closed the database mid-batch: the job stays claimed and is resumed later.
+    if (err instanceof SimulatedCrash || opts.signal?.aborted) throw err;
     deps.log.error({ err, jobId: job.id }, 'import job failed');
     await failJob(deps.db, job.id, opts.workerId, deps.clock.now(), failureOf(err));
     return 'failed';
@@ -38,6 +39,7 @@ export async function drainImports(deps: Deps, opts: Partial<RunOptions> & { onl
   const staleMs = run.staleMs ?? DEFAULT_STALE_MS;
   let n = 0;
   for (;;) {
+    if (run.signal?.aborted) return n;
     const job = await claimNextJob(deps.db, run.workerId, deps.clock.now(), staleMs, opts.onlyId);
     if (!job) return n;
     await runClaimed(deps, job, run);
@@ -47,21 +49,21 @@ export async function drainImports(deps: Deps, opts: Partial<RunOptions> & { onl
 
 /** Poll for import jobs every `intervalMs` until stopped. */
 export function startImportPoller(deps: Deps, intervalMs = 2_000): { stop(): void } {
-  let stopped = false;
+  const stop = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const workerId = newWorkerId();
   const tick = async () => {
     try {
-      await drainImports(deps, { workerId });
+      await drainImports(deps, { workerId, signal: stop.signal });
     } catch (err) {
-      deps.log.error({ err }, 'import poller failed');
+      if (!stop.signal.aborted) deps.log.error({ err }, 'import poller failed');
     }
-    if (!stopped) timer = setTimeout(tick, intervalMs);
+    if (!stop.signal.aborted) timer = setTimeout(tick, intervalMs);
   };
   timer = setTimeout(tick, intervalMs);
   return {
     stop() {
-      stopped = true;
+      stop.abort();
       if (timer) clearTimeout(timer);
     },
   };

@@ -1,5 +1,6 @@
 // In-memory state of the emulator: numbers, tokens, templates, media, the
 // per-recipient message log, 24 h windows and error rules. No I/O here.
+import { randomBytes } from 'node:crypto';
 import type { TemplateCategory, TemplateComponentDef, TemplateStatus } from '../cloud-api-types.js';
 import { SANDBOX_DEFAULTS, WINDOW_MS, type ErrorRule, type SandboxNumber, type SandboxRoute } from './options.js';
 
@@ -71,6 +72,7 @@ export class SandboxState {
   private readonly lastInbound = new Map<string, number>();
   private rules: LiveRule[] = [];
   private seq = 0;
+  private readonly runId = randomBytes(4).toString('hex');
   private readonly clock: { now(): number };
   private readonly logMessages: boolean;
   private readonly logLimit: number;
@@ -102,7 +104,8 @@ export class SandboxState {
   }
 
   newWamid(phoneNumberId: string): string {
-    return 'wamid.' + Buffer.from(`sandbox/${phoneNumberId}/${++this.seq}`).toString('base64url');
+    // The run id keeps wamids unique across restarts (the app deduplicates on wamid).
+    return 'wamid.' + Buffer.from(`sandbox/${phoneNumberId}/${this.runId}/${++this.seq}`).toString('base64url');
   }
 
   wabaIds(): string[] {

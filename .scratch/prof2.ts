@@ -1,0 +1,17 @@
+import fs from 'node:fs'; import os from 'node:os'; import path from 'node:path'; import http from 'node:http';
+import { boot } from '../src/boot.js'; import { loadConfig } from '../src/config.js'; import { createLogger } from '../src/logging/logger.js';
+import { createApp } from '../src/web/app.js'; import { completeSetup } from '../test/factories.js'; import { HttpClient } from '../test/http.js';
+import { seedContacts } from '../bench/contacts-seed.js';
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-prof-'));
+const deps = await boot(loadConfig({ NODE_ENV: 'production', CHATFLOW_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), { log: createLogger('warn') });
+await seedContacts({ db: deps.db, engine: 'sqlite', dir: dataDir, drop: async () => {} }, 25000);
+const { app } = createApp(deps);
+const server = http.createServer(app); await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+const c = new HttpClient(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+await completeSetup(c);
+const times = new Map<string, number[]>(); const start = new Map<string, number>();
+deps.db.on('query', (q: { __knexQueryUid: string; sql: string }) => start.set(q.__knexQueryUid, performance.now()));
+deps.db.on('query-response', (_r: unknown, q: { __knexQueryUid: string; sql: string }) => { const k = q.sql.slice(0, 90); const l = times.get(k) ?? []; l.push(performance.now() - start.get(q.__knexQueryUid)!); times.set(k, l); });
+for (let i = 0; i < 30; i++) await c.get('/contacts?q=munoz');
+for (const [k, l] of times) console.log((l.reduce((a, b) => a + b, 0) / 30).toFixed(2), 'ms/req', l.length / 30, k);
+server.closeAllConnections(); server.close(); await deps.db.destroy();

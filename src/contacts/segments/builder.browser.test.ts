@@ -1,0 +1,80 @@
+// The contacts list and the segment builder in a real browser: search with
+// the box, build a segment with the builder (live count while editing), save
+// it, see its count filled in on the list, and the list on a phone-sized
+// screen. No console errors or CSP violations. Screenshots in test-results/.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { completeSetup, PASSWORD } from '../../../test/factories.js';
+import { startTestApp, type TestApp } from '../../../test/harness.js';
+import { browserSkipReason, launchBrowser, screenshot, type Browser } from '../../../test/browser/helpers.js';
+import { seedContact } from '../test-support.js';
+
+const skip = browserSkipReason();
+
+describe('contacts and segment builder in a real browser', { skip }, () => {
+  let app: TestApp;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    app = await startTestApp({ realClock: true });
+    await completeSetup(app.client());
+    for (let i = 0; i < 12; i++) {
+      await seedContact(app.deps, { phone: `+52 55 3000 ${String(1000 + i)}`, first_name: i % 3 ? 'Lucía' : 'Óscar', last_name: i % 2 ? 'Muñoz' : 'Peña', tags: i % 4 ? [] : ['vip'] });
+    }
+    browser = await launchBrowser({ locale: 'es-MX' });
+    page = browser.page;
+    await page.goto(`${app.url}/login`);
+    await page.fill('#f-email', 'ana@clinica.mx');
+    await page.fill('#f-password', PASSWORD);
+    await Promise.all([page.waitForURL(`${app.url}/`), page.click('form[action="/login"] button[type=submit]')]);
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('searches by an accent-free fragment from the search box', async () => {
+    await page.goto(`${app.url}/contacts`);
+    await page.fill('#f-q', 'munoz');
+    await Promise.all([page.waitForURL(/q=munoz/), page.click('form[role=search] button[type=submit]')]);
+    const rows = await page.locator('table.contacts-table tbody tr').count();
+    assert.equal(rows, 6);
+    assert.match(await page.locator('table.contacts-table').innerText(), /Muñoz/);
+    await screenshot(page, 'contacts-01-search.png');
+    assert.deepEqual(browser.problems, []);
+  });
+
+  it('builds a segment with a live count and saves it', async () => {
+    await page.goto(`${app.url}/segments/new`);
+    assert.equal(await page.locator('#f-definition').isHidden(), true, 'the JSON box gives way to the builder');
+    await page.fill('#f-name', 'VIP Muñoz');
+    await page.click('text=Agregar condición');
+    const rule = page.locator('.builder-rule').first();
+    await rule.locator('select').nth(0).selectOption('tag');
+    await rule.locator('select').nth(2).selectOption({ label: 'vip' });
+    await page.waitForFunction(() => /3 contactos coinciden/.test(document.querySelector('[data-live-count]')?.textContent ?? ''));
+    await page.click('text=Agregar condición');
+    const second = page.locator('.builder-rule').nth(1);
+    await second.locator('select').nth(0).selectOption('name');
+    await second.locator('input').fill('pena');
+    await page.waitForFunction(() => /3 contactos coinciden/.test(document.querySelector('[data-live-count]')?.textContent ?? ''));
+    await page.locator('[data-builder] > .builder-group > .field select').selectOption('any');
+    await page.waitForFunction(() => /6 contactos coinciden/.test(document.querySelector('[data-live-count]')?.textContent ?? ''));
+    await screenshot(page, 'contacts-02-builder.png');
+    await Promise.all([page.waitForURL(`${app.url}/segments`), page.click('form[data-segment-form] button[type=submit]')]);
+    await page.waitForFunction(() => /6 contactos coinciden/.test(document.querySelector('[data-segment-count]')?.textContent ?? ''));
+    await screenshot(page, 'contacts-03-segments.png');
+    assert.deepEqual(browser.problems, []);
+  });
+
+  it('fits a phone screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${app.url}/contacts`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
+    await screenshot(page, 'contacts-04-phone.png');
+    assert.deepEqual(browser.problems, []);
+  });
+});
