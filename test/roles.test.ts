@@ -27,6 +27,9 @@ const EXPECTED: Record<string, [number, number, number, number, number]> = {
   '/settings/security':        [Y, Y, N, N, N], // admins see it; only the owner changes it
   '/settings/audit':           [Y, Y, N, N, N],
   '/settings/api-keys':        [Y, Y, N, N, N],
+  '/settings/whatsapp':        [Y, Y, N, N, N],
+  '/settings/auto-replies':    [Y, Y, N, N, N],
+  '/settings/quick-replies':   [Y, Y, Y, Y, N], // everyone who answers customers uses them
   '/account':                  [Y, Y, Y, Y, Y],
 };
 

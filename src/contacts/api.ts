@@ -15,6 +15,7 @@ import { andOf, OPT_IN_STATES, type Condition } from './segments/condition.js';
 import { segmentById } from './segments/queries.js';
 import { createContact, deleteContact, getContact, updateContact } from './service.js';
 import { tagByKey, tagsOfContacts } from './tags-queries.js';
+import { liveCustom } from './values-writer.js';
 
 export const ApiContact = z.object({
   id: z.number().int(),
@@ -80,16 +81,17 @@ async function queryCondition(deps: Deps, q: ContactsQuery): Promise<Condition> 
   );
 }
 
+/** Tags attached, and custom values of deleted fields left out (the JSON copy is not rewritten on delete). */
 async function withTags(deps: Deps, contacts: Contact[]) {
-  const tags = await tagsOfContacts(deps.db, contacts.map((c) => c.id));
-  return contacts.map((c) => presentContact(c, (tags.get(c.id) ?? []).map((t) => t.name)));
+  const [tags, defs] = await Promise.all([tagsOfContacts(deps.db, contacts.map((c) => c.id)), customFields(deps.db)]);
+  return contacts.map((c) => presentContact({ ...c, custom: liveCustom(defs, c.custom) }, (tags.get(c.id) ?? []).map((t) => t.name)));
 }
 
 async function present(deps: Deps, c: Contact) {
   return (await withTags(deps, [c]))[0]!;
 }
 
-export const contactsApi: ApiFeature = (apiRoute, deps) => {
+const listAndCreate: ApiFeature = (apiRoute, deps) => {
   apiRoute({
     method: 'get', path: '/contacts', summary: 'List contacts', tags: ['contacts'], scope: 'contacts:read',
     description: 'Oldest first (or by update time with `updated_since`), cursor-paginated; filters combine with AND.',
@@ -113,6 +115,9 @@ export const contactsApi: ApiFeature = (apiRoute, deps) => {
     handler: async ({ body, req }) => present(deps, await createContact(deps, req.actor, body, req.audit, 'api')),
   });
 
+};
+
+const oneContact: ApiFeature = (apiRoute, deps) => {
   apiRoute({
     method: 'get', path: '/contacts/{id}', summary: 'Get a contact', tags: ['contacts'], scope: 'contacts:read',
     params: IdParams, response: ApiContact,
@@ -132,4 +137,9 @@ export const contactsApi: ApiFeature = (apiRoute, deps) => {
     params: IdParams, response: z.object({ id: z.number().int(), deleted: z.literal(true) }),
     handler: async ({ params, req }) => ({ id: (await deleteContact(deps, params.id, req.audit)).id, deleted: true as const }),
   });
+};
+
+export const contactsApi: ApiFeature = (apiRoute, deps) => {
+  listAndCreate(apiRoute, deps);
+  oneContact(apiRoute, deps);
 };

@@ -159,6 +159,33 @@ describe('custom fields, tags, notes, consent and timeline', () => {
   });
 });
 
+describe('plan limit and language', () => {
+  it('refuses a contact past the plan limit with a 402 and a message', async () => {
+    const db = s.app.deps.db;
+    const have = Number((await db('contacts').count({ n: '*' }).first())!.n);
+    const rows = [];
+    for (let i = have; i < 5000; i++) {
+      const phone = `+5233${String(10_000_000 + i)}`;
+      rows.push({ phone, wa_key: phone.slice(1), display_name: phone, sort_name: phone, search_text: phone.slice(1), created_at: 1, updated_at: 1 });
+    }
+    for (let k = 0; k < rows.length; k += 500) await db('contacts').insert(rows.slice(k, k + 500));
+    const r = await post('/contacts', { phone: '+52 33 9999 0000', first_name: 'Uno más' });
+    assert.equal(r.status, 402);
+    assert.match(textOf(r.text), /5000|5,000|5\.000/);
+    assert.equal(await db('contacts').where({ phone: '+523399990000' }).first(), undefined);
+    await db('contacts').where('created_at', 1).delete();
+  });
+
+  it('speaks English to an English-speaking user', async () => {
+    const en = await signedIn(s.app, 'agent', 'en');
+    const list = textOf((await en.get('/contacts')).text);
+    assert.match(list, /Search by name, phone or e-mail/);
+    assert.match(list, /Act on every matching contact/);
+    const r = await en.post('/contacts', { phone: '+52 55 12' }, { csrfFrom: '/contacts/new' });
+    assert.match(r.text, /Phone number is too short/);
+  });
+});
+
 describe('permissions', () => {
   it('lets a viewer read but not edit, and an agent edit but not delete', async () => {
     const c = await seedContact(s.app.deps, { phone: '+52 81 1234 0003', first_name: 'Permisos' });

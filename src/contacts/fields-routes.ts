@@ -34,7 +34,7 @@ async function listData(deps: Deps, req: Request) {
 
 const CountryForm = z.object({ country: z.preprocess((v) => (v === '' ? null : v), z.string().regex(/^[A-Z]{2}$/).nullable()) });
 
-export function fieldRoutes(r: Router, deps: Deps): void {
+function listAndCreate(r: Router, deps: Deps): void {
   r.get(BASE, ...write, async (req, res) => {
     res.page('contacts/fields', { ...(await listData(deps, req)), values: { type: 'text' } });
   });
@@ -55,6 +55,9 @@ export function fieldRoutes(r: Router, deps: Deps): void {
     res.redirect(BASE);
   });
 
+}
+
+function editing(r: Router, deps: Deps): void {
   r.get(`${BASE}/:id`, ...write, async (req, res) => {
     const f = await getField(deps, idOf(req));
     res.page('contacts/field-edit', { field: f, contacts: await contactsWithField(deps.db, f.id), values: { label: f.label, options: f.options.join('\n') }, title: f.label });
@@ -78,4 +81,9 @@ export function fieldRoutes(r: Router, deps: Deps): void {
     req.flash('success', 'contacts.fields.deleted', { label: f.label });
     res.redirect(BASE);
   });
+}
+
+export function fieldRoutes(r: Router, deps: Deps): void {
+  listAndCreate(r, deps);
+  editing(r, deps);
 }

@@ -93,7 +93,7 @@ export async function compileOptions(deps: FilterDeps | Db): Promise<Audience['o
  *   const a = await filterFromQuery(deps, req.query);
  *   contactIdsQuery(db, a.condition, a.fields, a.opts)
  */
-export async function filterFromQuery(deps: FilterDeps | Db, query: unknown): Promise<ResolvedFilter> {
+export async function filterFromQuery(deps: FilterDeps | Db, query: unknown, opts?: Audience['opts']): Promise<ResolvedFilter> {
   const db = 'clock' in deps ? deps.db : deps;
   const filter = parse(ListQuery, query ?? {});
   const fields = await customFields(db);
@@ -105,7 +105,7 @@ export async function filterFromQuery(deps: FilterDeps | Db, query: unknown): Pr
     segment = s.definition;
     segmentName = s.name;
   }
-  return { filter, condition: filterCondition(filter, fields, segment), fields, segmentName, opts: await compileOptions(deps) };
+  return { filter, condition: filterCondition(filter, fields, segment), fields, segmentName, opts: opts ?? (await compileOptions(deps)) };
 }
 
 /** The filter as a query string (sort and cursor left out unless asked), for links that keep it. */

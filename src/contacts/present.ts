@@ -14,9 +14,18 @@ export type Fmt = { locale: Locale; timeZone: string; t: T };
 
 export const OPT_IN_BADGE: Record<string, string> = { opted_in: 'badge-success', opted_out: 'badge-danger', unknown: '' };
 
+// Parsing costs ~20 µs a number; list pages show the same numbers again and again.
+const formatted = new Map<string, string>();
+
 /** "+52 55 1234 5678": E.164 grouped the way the country writes it (falls back to E.164). */
 export function formatPhone(e164: string): string {
-  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+  let v = formatted.get(e164);
+  if (v === undefined) {
+    v = parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+    if (formatted.size >= 20_000) formatted.clear();
+    formatted.set(e164, v);
+  }
+  return v;
 }
 
 export function when(d: Date | number | null, f: Fmt): string {
@@ -75,7 +84,7 @@ export function timelineView(items: Activity[], f: Fmt) {
       case 'change': text = f.t('contacts.timeline.change', { fields: ((s.fields as string[] | undefined) ?? []).map((k) => fieldLabel(k, f)).join(', ') }); break;
       case 'consent': text = f.t(`contacts.timeline.consent.${s.status === 'opted_in' ? 'in' : 'out'}`, { source: f.t(`contacts.source.${String(s.source)}`) }); break;
       case 'created': text = f.t('contacts.timeline.created', { source: f.t(`contacts.source.${String(s.source ?? 'agent')}`) }); break;
-      default: text = f.t(`contacts.timeline.${a.kind}`, { ref: a.ref ?? '', text: String(s.text ?? s.name ?? '') });
+      default: text = f.t(`contacts.timeline.${a.kind}`, { ref: a.ref ?? '', text: String(s.preview ?? s.text ?? s.name ?? '') });
     }
     return { id: a.id, kind: a.kind, text, by: a.userName, at: when(a.at, f), atMs: a.at.getTime() };
   });

@@ -33,7 +33,8 @@ function sortLinks(r: ResolvedFilter, sort: SortName, dir: 'asc' | 'desc') {
 }
 
 async function listPage(deps: Deps, req: Request, res: Response) {
-  const r = await filterFromQuery(deps, req.query);
+  // The request context already read the settings: reuse its timezone rather than a second query.
+  const r = await filterFromQuery(deps, req.query, { now: deps.clock.now(), timeZone: res.locals.settings.timezone });
   const sort = r.filter.sort ?? (r.filter.q ? 'name' : 'created');
   const dir = r.filter.dir ?? DEFAULT_DIR[sort];
   const page = await pageOfContacts(deps.db, r.condition, r.fields, { sort, dir, after: r.filter.after, limit: PAGE_SIZE, ...r.opts });

@@ -17,7 +17,8 @@ import { contactById, contactByWaKey, deleteContactRow, insertContact, updateCon
 import type { ContactInput, ContactPatch } from './schema.js';
 import { setContactTags, tagsOfContacts } from './tags-queries.js';
 import { resolveTags } from './tags-service.js';
-import { mergeCustom, parseCustom, writeValueRows, type ParsedCustom } from './values-writer.js';
+import type { CustomFieldDef } from './custom-values.js';
+import { liveCustom, mergeCustom, parseCustom, writeValueRows, type ParsedCustom } from './values-writer.js';
 
 export type ContactsDeps = Pick<Deps, 'db' | 'clock' | 'config' | 'brand' | 'plans' | 'events'>;
 export type Who = Pick<Actor, 'userId' | 'label'>;
@@ -44,19 +45,20 @@ function summary(c: Pick<Contact, 'phone' | 'firstName' | 'lastName' | 'displayN
   };
 }
 
-type Prepared = { columns: DerivedColumns; custom: ParsedCustom };
+type Prepared = { columns: DerivedColumns; custom: ParsedCustom; defs: CustomFieldDef[] };
 
 /** Derives columns and parses custom values, collecting every field error at once. */
 async function prepare(deps: ContactsDeps, db: Db, input: ContactInput, selfId?: number): Promise<Prepared> {
   const errors: FieldErrors = {};
   const d = contactDerivedColumns(input, await contactDefaults(deps, db));
   if (!d.ok) errors.phone = { code: d.code };
-  const custom = parseCustom(await customFields(db), input.custom, errors);
+  const defs = await customFields(db);
+  const custom = parseCustom(defs, input.custom, errors);
   if (Object.keys(errors).length) throw new Invalid(errors);
   const columns = (d as { ok: true; columns: DerivedColumns }).columns;
   const other = await contactByWaKey(db, columns.wa_key);
   if (other && other.id !== selfId) throw new DuplicateContact({ id: other.id, name: other.displayName });
-  return { columns, custom };
+  return { columns, custom, defs };
 }
 
 export async function createContact(
@@ -103,7 +105,8 @@ export async function updateContact(
     const before = await contactById(trx, id);
     if (!before) throw new NotFound('contacts.not_found');
     const p = await prepare(deps, trx, merged(before, patch), id);
-    const custom = mergeCustom(before.custom, p.custom);
+    // Values of deleted fields are dropped from the JSON copy on the next save.
+    const custom = mergeCustom(liveCustom(p.defs, before.custom), p.custom);
     const oldTags = ((await tagsOfContacts(trx, [id])).get(id) ?? []).map((t) => t.name);
     let newTags = oldTags;
     if (patch.tags) {
@@ -113,7 +116,7 @@ export async function updateContact(
     }
     await updateContactRow(trx, id, { ...p.columns, custom: JSON.stringify(custom), updated_at: now });
     await writeValueRows(trx, id, p.custom);
-    const b = summary({ ...before, tags: oldTags });
+    const b = summary({ ...before, custom: liveCustom(p.defs, before.custom), tags: oldTags });
     const a = summary({ ...before, ...camel(p.columns), custom, tags: newTags });
     const changed = Object.keys(a).filter((k) => JSON.stringify(a[k as keyof typeof a]) !== JSON.stringify(b[k as keyof typeof b]));
     if (changed.length) {

@@ -20,8 +20,8 @@ export async function installed(): Promise<Session> {
   return { app, owner };
 }
 
-export async function signedIn(app: TestApp, role: Role): Promise<HttpClient> {
-  const u = await makeUser(app.deps, role);
+export async function signedIn(app: TestApp, role: Role, locale: 'es' | 'en' = 'es'): Promise<HttpClient> {
+  const u = await makeUser(app.deps, role, { locale });
   const c = app.client();
   const r = await login(c, u.email);
   if (r.status !== 302) throw new Error(`login failed: ${r.status}`);

@@ -65,7 +65,7 @@ const SyncResult = z.object({
   errors: z.array(z.object({ waba_id: z.string(), code: z.number().int().nullable(), message: z.string() })),
 });
 
-export const numbersApi: ApiFeature = (apiRoute, deps) => {
+const numberRoutes: ApiFeature = (apiRoute, deps) => {
   apiRoute({
     method: 'get', path: '/numbers', summary: 'List WhatsApp numbers', tags: ['whatsapp'], scope: 'inbox:read',
     description: 'Every business number, the built-in sandbox number included. Tokens and secrets are never returned.',
@@ -77,6 +77,9 @@ export const numbersApi: ApiFeature = (apiRoute, deps) => {
     params: IdParams, response: ApiNumber,
     handler: async ({ params }) => presentNumber(await getNumber(deps, params.id)),
   });
+};
+
+const templateRoutes: ApiFeature = (apiRoute, deps) => {
   apiRoute({
     method: 'get', path: '/templates', summary: 'List message templates', tags: ['whatsapp'], scope: 'templates:read',
     description: 'The local library synced from Meta, by id, cursor-paginated.',
@@ -107,4 +110,9 @@ export const numbersApi: ApiFeature = (apiRoute, deps) => {
       return { ...r, errors: r.errors.map((e) => ({ waba_id: e.wabaId, code: e.code, message: e.message })) };
     },
   });
+};
+
+export const numbersApi: ApiFeature = (apiRoute, deps) => {
+  numberRoutes(apiRoute, deps);
+  templateRoutes(apiRoute, deps);
 };

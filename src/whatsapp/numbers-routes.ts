@@ -31,11 +31,9 @@ export function editValues(n: WaNumber): Record<string, string> {
   return v;
 }
 
-export function numbersRoutes(deps: Deps): Router {
-  const r = Router();
-  const guard = [requireUser, can('numbers:manage')];
-  const webhookUrl = `${deps.config.publicUrl}${WEBHOOK_PATH}`;
+const guard = [requireUser, can('numbers:manage')];
 
+function formRoutes(r: Router, deps: Deps, webhookUrl: string): void {
   r.get(BASE, ...guard, async (req, res) => {
     const [numbers, limit, used] = await Promise.all([allNumbers(deps.db), deps.plans.limit('numbers'), deps.plans.usage('numbers')]);
     res.page('numbers/index', { title: req.t('whatsapp.numbers.title'), numbers, webhookUrl, limit, used, sandboxOn: deps.config.sandbox });
@@ -65,6 +63,9 @@ export function numbersRoutes(deps: Deps): Router {
     res.redirect(`${BASE}#number-${n.id}`);
   });
 
+}
+
+function actionRoutes(r: Router, deps: Deps): void {
   r.post(`${BASE}/:id/remove`, ...guard, async (req, res) => {
     const n = await removeNumber(deps, idOf(req), req.audit);
     req.flash('success', 'whatsapp.numbers.removed', { name: n.label });
@@ -82,6 +83,11 @@ export function numbersRoutes(deps: Deps): Router {
     }
     res.redirect(`${BASE}#number-${id}`);
   });
+}
 
+export function numbersRoutes(deps: Deps): Router {
+  const r = Router();
+  formRoutes(r, deps, `${deps.config.publicUrl}${WEBHOOK_PATH}`);
+  actionRoutes(r, deps);
   return r;
 }

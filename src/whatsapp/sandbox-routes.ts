@@ -34,11 +34,10 @@ function done(req: Request, res: Response, c: { wa_id: string; name: string }, e
   else res.redirect(`/sandbox/phone?wa_id=${encodeURIComponent(c.wa_id)}&name=${encodeURIComponent(c.name)}`);
 }
 
-export function sandboxRoutes(deps: Deps): Router {
-  const r = Router();
-  const guard = [requireUser, can('inbox:reply')];
-  const name = (n: string) => n || DEFAULT_CUSTOMER.name;
+const guard = [requireUser, can('inbox:reply')];
+const name = (n: string) => n || DEFAULT_CUSTOMER.name;
 
+function readRoutes(r: Router, deps: Deps): void {
   r.get('/sandbox/phone', ...guard, (req, res) => {
     const s = sandboxFor(deps);
     const c = Customer.safeParse({ wa_id: req.query.wa_id ?? DEFAULT_CUSTOMER.wa_id, name: req.query.name ?? DEFAULT_CUSTOMER.name });
@@ -53,6 +52,9 @@ export function sandboxRoutes(deps: Deps): Router {
     res.set('Cache-Control', 'no-store').json({ messages: phoneBubbles(s.sandbox, waId) });
   });
 
+}
+
+function customerRoutes(r: Router, deps: Deps): void {
   r.post('/sandbox/phone/send', ...guard, async (req, res) => {
     const s = running(deps);
     const input = parse(SendInput, req.body);
@@ -79,6 +81,11 @@ export function sandboxRoutes(deps: Deps): Router {
     const ok = s.sandbox.markReadByCustomer(input.wamid);
     done(req, res, input, { read: ok });
   });
+}
 
+export function sandboxRoutes(deps: Deps): Router {
+  const r = Router();
+  readRoutes(r, deps);
+  customerRoutes(r, deps);
   return r;
 }

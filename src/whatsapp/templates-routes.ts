@@ -27,11 +27,10 @@ async function formData(deps: Deps, req: Request) {
   };
 }
 
-export function templatesRoutes(deps: Deps): Router {
-  const r = Router();
-  const read = [requireUser, can('templates:read')];
-  const write = [requireUser, can('templates:write')];
+const read = [requireUser, can('templates:read')];
+const write = [requireUser, can('templates:write')];
 
+function listRoutes(r: Router, deps: Deps): void {
   r.get('/templates', ...read, async (req, res) => {
     const status = typeof req.query.status === 'string' && STATUSES.includes(req.query.status) ? req.query.status : undefined;
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 60) : undefined;
@@ -41,6 +40,9 @@ export function templatesRoutes(deps: Deps): Router {
     res.page('templates/index', { title: req.t('whatsapp.templates.title'), rows, statuses: STATUSES, values: { status: status ?? '', q: q ?? '' }, hasNumbers: numbers.length > 0 });
   });
 
+}
+
+function writeRoutes(r: Router, deps: Deps): void {
   r.get('/templates/new', ...write, async (req, res) => {
     res.page('templates/new', { ...(await formData(deps, req)), values: { language: 'es_MX', category: 'UTILITY', header_type: 'NONE' } });
   });
@@ -62,7 +64,9 @@ export function templatesRoutes(deps: Deps): Router {
     }
     res.redirect('/templates');
   });
+}
 
+function showRoute(r: Router, deps: Deps): void {
   r.get('/templates/:id', ...read, async (req, res) => {
     const id = Id.safeParse(req.params.id);
     const t = id.success ? await templateById(deps.db, id.data) : undefined;
@@ -75,6 +79,12 @@ export function templatesRoutes(deps: Deps): Router {
       buttons: componentOf(t, 'BUTTONS')?.buttons ?? [], vars, segments: bodySegments(body?.text ?? ''),
     });
   });
+}
 
+export function templatesRoutes(deps: Deps): Router {
+  const r = Router();
+  listRoutes(r, deps);
+  writeRoutes(r, deps); // /templates/new before /templates/:id
+  showRoute(r, deps);
   return r;
 }

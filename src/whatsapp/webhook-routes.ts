@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.js';
+import { EventWriter } from './event-writer.js';
 import { allAppSecrets } from './numbers-queries.js';
 import { checkSignature, SIGNATURE_HEADER } from './signature.js';
 import { nudgeWebhookWorker } from './webhook-worker.js';
@@ -75,7 +76,7 @@ function isJsonObject(raw: Buffer): boolean {
   }
 }
 
-async function receive(deps: Deps, req: Request, res: Response): Promise<void> {
+async function receive(deps: Deps, writer: EventWriter, req: Request, res: Response): Promise<void> {
   const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   const verdict = await verifyWebhook(deps, raw, req.headers[SIGNATURE_HEADER]);
   if (verdict !== 'ok') {
@@ -88,13 +89,14 @@ async function receive(deps: Deps, req: Request, res: Response): Promise<void> {
     res.status(400).type('text/plain').send('Invalid JSON');
     return;
   }
-  await deps.db('webhook_events').insert({ received_at: deps.clock.now(), body: raw.toString('utf8'), status: 'pending', attempts: 0 });
+  await writer.write(raw.toString('utf8'), deps.clock.now());
   res.status(200).type('text/plain').send('EVENT_RECEIVED');
   nudgeWebhookWorker(deps);
 }
 
 export function webhookRoutes(deps: Deps): Router {
   const r = Router();
+  const writer = new EventWriter(deps);
   r.get(WEBHOOK_PATH, (req, res) => {
     handshake(deps, req, res).catch((err) => {
       deps.log.error({ err }, 'whatsapp webhook verification failed');
@@ -102,7 +104,7 @@ export function webhookRoutes(deps: Deps): Router {
     });
   });
   r.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: '3mb' }), (req, res) => {
-    receive(deps, req, res).catch((err) => {
+    receive(deps, writer, req, res).catch((err) => {
       // Storage failed: a non-200 makes Meta deliver again later, so nothing is lost.
       deps.log.error({ err }, 'whatsapp webhook could not be stored');
       if (!res.headersSent) res.status(503).type('text/plain').send('Unavailable');

@@ -131,3 +131,11 @@ export function startWebhookWorker(deps: Deps, intervalMs = 1000): Poller {
 export function nudgeWebhookWorker(deps: Deps): void {
   pollers.get(deps)?.nudge();
 }
+
+/** Nightly: processed bodies are kept 14 days for support, failed ones 60. */
+export async function pruneWebhookEvents(deps: Deps): Promise<number> {
+  const now = deps.clock.now();
+  const done = await deps.db('webhook_events').where({ status: 'done' }).where('received_at', '<', now - 14 * 86_400_000).delete();
+  const failed = await deps.db('webhook_events').where({ status: 'failed' }).where('received_at', '<', now - 60 * 86_400_000).delete();
+  return Number(done) + Number(failed);
+}

@@ -9,6 +9,7 @@ import ExcelJS from 'exceljs';
 import { startTestApp, type TestApp } from '../../../test/harness.js';
 import { login, makeUser } from '../../../test/factories.js';
 import type { HttpClient } from '../../../test/http.js';
+import { pruneAbandonedUploads } from './service.js';
 import { jobIdOf, multipart, ownerClient, uploadFile } from './test-helpers.js';
 
 function uploadsLeft(app: TestApp): string[] {
@@ -115,5 +116,15 @@ describe('contacts import: upload and refusals', () => {
     const bad = await c.post(`/contacts/import/${id}/start`, { map_0: 'first_name', map_1: 'phone', default_country: 'Narnia', dedupe: 'nope' }, { csrfFrom: `/contacts/import/${id}/preview` });
     assert.equal(bad.status, 422);
     assert.equal((await app.deps.db('import_jobs').where({ id }).first()).status, 'uploaded');
+  });
+
+  it('cancels uploads abandoned at the preview for a day and deletes their files', async () => {
+    const id = jobIdOf(await uploadFile(c, 'olvidado.csv', 'Teléfono\n+5215512340000\n'));
+    const file = (await app.deps.db('import_jobs').where({ id }).first()).file_path;
+    assert.equal(await pruneAbandonedUploads(app.deps), 0, 'fresh uploads stay');
+    app.clock.advance(25 * 60 * 60_000);
+    assert.ok(await pruneAbandonedUploads(app.deps) >= 1);
+    assert.equal((await app.deps.db('import_jobs').where({ id }).first()).status, 'cancelled');
+    assert.equal(fs.existsSync(file), false);
   });
 });

@@ -165,3 +165,8 @@ export async function cancelJob(db: Db, id: number, now: number): Promise<boolea
 export async function releaseJob(db: Db, id: number, workerId: string): Promise<void> {
   await db('import_jobs').where({ id, locked_by: workerId, status: 'running' }).update({ heartbeat_at: 0 });
 }
+
+/** Uploads nobody started (the preview was abandoned) older than `before`. */
+export async function abandonedUploads(db: Db, before: number): Promise<ImportJob[]> {
+  return (await db('import_jobs').where({ status: 'uploaded' }).andWhere('created_at', '<', before).orderBy('id').limit(500)).map(toJob);
+}

@@ -77,22 +77,45 @@ async function estimateTotal(deps: Deps, job: ImportJob, format: FileFormat): Pr
   return total;
 }
 
+/**
+ * Commits batches one at a time, but reads and validates the next batch
+ * while the previous one is being written: on Postgres the server works in
+ * parallel with this process. A commit never starts before the previous one
+ * has finished, so the resume point still moves batch by batch.
+ */
+class Committer {
+  private pending: Promise<void> | undefined;
+  private batches = 0;
+  constructor(private p: Progress, private readonly go: (b: Batch, p: Progress) => Promise<Progress>, private readonly opts: RunOptions, private readonly totalRows: number | null) {}
+
+  async submit(batch: Batch): Promise<void> {
+    await this.settle();
+    if (this.opts.signal?.aborted) throw new Stopped();
+    const run = this.go(batch, this.p).then((next) => {
+      this.p = next;
+      this.opts.onProgress?.({ ...next, totalRows: this.totalRows });
+      if (this.opts.crashAfterBatches !== undefined && ++this.batches >= this.opts.crashAfterBatches) throw new SimulatedCrash();
+    });
+    run.catch(() => undefined); // observed by settle(); never an unhandled rejection meanwhile
+    this.pending = run;
+  }
+
+  async settle(): Promise<void> {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending) await pending;
+  }
+}
+
 async function processRows(deps: Deps, ctx: JobContext, rej: RejectedFile, format: FileFormat, opts: RunOptions): Promise<number> {
   const job = ctx.job;
   const size = Math.max(1, opts.batchSize ?? 1000);
   const totalRows = await estimateTotal(deps, job, format);
   const seen = new KeySet(totalRows ?? undefined);
-  let p: Progress = { nextRow: job.nextRow, inserted: job.inserted, updated: job.updated, skipped: job.skipped, rejected: job.rejected, rejectedBytes: job.rejectedBytes };
+  const start: Progress = { nextRow: job.nextRow, inserted: job.inserted, updated: job.updated, skipped: job.skipped, rejected: job.rejected, rejectedBytes: job.rejectedBytes };
+  const committer = new Committer(start, (b, p) => commitBatch(deps, ctx, rej, b, p, opts), opts, totalRows);
   let index = 0;
-  let batches = 0;
   let batch: Batch = { from: job.nextRow, to: job.nextRow, candidates: [], rejected: [] };
-  const flush = async () => {
-    p = await commitBatch(deps, ctx, rej, batch, p, opts);
-    opts.onProgress?.({ ...p, totalRows });
-    if (opts.crashAfterBatches !== undefined && ++batches >= opts.crashAfterBatches) throw new SimulatedCrash();
-    if (opts.signal?.aborted) throw new Stopped();
-    batch = { from: p.nextRow, to: p.nextRow, candidates: [], rejected: [] };
-  };
   for await (const rec of records(job.filePath, { format })) {
     if (index++ < job.nextRow) {
       replay(rec, ctx.rows, seen);
@@ -100,9 +123,12 @@ async function processRows(deps: Deps, ctx: JobContext, rej: RejectedFile, forma
     }
     classify(rec, ctx.rows, seen, batch);
     batch.to = index;
-    if (batch.to - batch.from >= size) await flush();
+    if (batch.to - batch.from < size) continue;
+    await committer.submit(batch);
+    batch = { from: batch.to, to: batch.to, candidates: [], rejected: [] };
   }
-  if (batch.to > batch.from) await flush();
+  if (batch.to > batch.from) await committer.submit(batch);
+  await committer.settle();
   return index;
 }
 

@@ -11,7 +11,7 @@ import { countCustomFields, customFields, insertCustomField, maxFieldPosition } 
 import { readHeader, records, type HeaderPreview } from '../import-reader.js';
 import { contactDefaults } from '../defaults.js';
 import { scanCsv } from './csv-scan.js';
-import { cancelJob, insertJob, jobById, queueJob, type ImportJob, type JobMapping, type JobSource, type MappedColumn } from './jobs.js';
+import { abandonedUploads, cancelJob, insertJob, jobById, queueJob, type ImportJob, type JobMapping, type JobSource, type MappedColumn } from './jobs.js';
 import type { StartImportInput } from './schema.js';
 
 export type ImportActor = { userId: number | null; locale: Locale; source: JobSource; audit: Audit };
@@ -114,4 +114,14 @@ export async function cancelImport(deps: Deps, id: number, audit: Audit): Promis
     await audit(trx, { action: 'contacts.import_cancelled', entityType: 'import_job', entityId: id });
   });
   await fs.rm(job.filePath, { force: true });
+}
+
+/** Cron: an upload left at the preview for a day is cancelled and its file (personal data) deleted. */
+export async function pruneAbandonedUploads(deps: Deps, maxAgeMs = 24 * 60 * 60_000): Promise<number> {
+  const jobs = await abandonedUploads(deps.db, deps.clock.now() - maxAgeMs);
+  for (const job of jobs) {
+    await cancelJob(deps.db, job.id, deps.clock.now());
+    await fs.rm(job.filePath, { force: true });
+  }
+  return jobs.length;
 }

@@ -48,11 +48,14 @@ function contactRow(c: Candidate, ctx: WriteContext) {
 }
 
 async function insertFresh(trx: Db, fresh: Candidate[], ctx: WriteContext): Promise<Touched[]> {
-  for (const part of chunks(fresh)) {
-    await trx('contacts').insert(part.map((c) => contactRow(c, ctx))).onConflict().ignore();
-  }
   const ids = new Map<string, number>();
-  for (const part of chunks(fresh.map((c) => c.columns.wa_key))) {
+  for (const part of chunks(fresh)) {
+    const rows = await trx('contacts').insert(part.map((c) => contactRow(c, ctx)), ['id', 'wa_key']).onConflict().ignore();
+    for (const r of rows as Array<{ id: number; wa_key: string }>) ids.set(r.wa_key, Number(r.id));
+  }
+  // A row another writer inserted meanwhile was skipped by ON CONFLICT: find it by key.
+  const missing = fresh.filter((c) => !ids.has(c.columns.wa_key)).map((c) => c.columns.wa_key);
+  for (const part of chunks(missing)) {
     for (const r of await trx('contacts').select('id', 'wa_key').whereIn('wa_key', part)) ids.set(r.wa_key, Number(r.id));
   }
   return fresh.map((c) => ({

@@ -16,13 +16,19 @@ const ApiSegment = z.object({
   created_at: IsoDateTime, updated_at: IsoDateTime,
 });
 
-export const segmentsApi: ApiFeature = (apiRoute, deps) => {
-  const present = async (s: Segment, t: (k: string, p?: Record<string, string | number>) => string) => ({
+type T = (k: string, p?: Record<string, string | number>) => string;
+
+function helpers(deps: Parameters<ApiFeature>[1]) {
+  const present = async (s: Segment, t: T) => ({
     id: s.id, name: s.name, definition: s.definition, created_at: iso(s.createdAt), updated_at: iso(s.updatedAt),
     problems: (await problemsOf(deps.db, s.definition, await customFields(deps.db))).map((p) => ({ code: p.code, message: t(p.code, p.params) })),
   });
   const licensed = () => deps.plans.requireFeature('segments');
+  return { present, licensed };
+}
 
+const collection: ApiFeature = (apiRoute, deps) => {
+  const { present, licensed } = helpers(deps);
   apiRoute({
     method: 'get', path: '/segments', summary: 'List segments', tags: ['segments'], scope: 'contacts:read',
     response: z.object({ data: z.array(ApiSegment) }),
@@ -34,6 +40,10 @@ export const segmentsApi: ApiFeature = (apiRoute, deps) => {
     body: SegmentInput, response: ApiSegment,
     handler: async ({ body, req }) => { await licensed(); return present(await createSegment(deps, req.actor, body, req.audit), req.t); },
   });
+};
+
+const item: ApiFeature = (apiRoute, deps) => {
+  const { present, licensed } = helpers(deps);
   apiRoute({
     method: 'get', path: '/segments/{id}', summary: 'Get a segment', tags: ['segments'], scope: 'contacts:read',
     params: IdParams, response: ApiSegment,
@@ -49,6 +59,10 @@ export const segmentsApi: ApiFeature = (apiRoute, deps) => {
     params: IdParams, response: z.object({ id: z.number().int(), deleted: z.literal(true) }),
     handler: async ({ params, req }) => { await licensed(); return { id: (await removeSegment(deps, params.id, req.audit)).id, deleted: true as const }; },
   });
+};
+
+const counting: ApiFeature = (apiRoute, deps) => {
+  const { licensed } = helpers(deps);
   apiRoute({
     method: 'get', path: '/segments/{id}/count', summary: 'Count the contacts in a segment', tags: ['segments'], scope: 'contacts:read',
     description: 'Exact, computed now. A definition that no longer runs (deleted custom field) is a 422 naming it.',
@@ -60,4 +74,10 @@ export const segmentsApi: ApiFeature = (apiRoute, deps) => {
       return { id: s.id, count: await countOfQuery(deps.db, ids) };
     },
   });
+};
+
+export const segmentsApi: ApiFeature = (apiRoute, deps) => {
+  collection(apiRoute, deps);
+  item(apiRoute, deps);
+  counting(apiRoute, deps);
 };

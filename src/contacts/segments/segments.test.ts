@@ -38,6 +38,12 @@ describe('segments', () => {
     assert.equal(shape.status, 422);
   });
 
+  it('filters the list by a custom field value', async () => {
+    assert.deepEqual(listedIds((await s.owner.get('/contacts?cf=ciudad&cv=pueb')).text).sort(), [ids.a!, ids.c!].sort());
+    assert.deepEqual(listedIds((await s.owner.get('/contacts?cf=plan&cv=premium')).text), [ids.a!]);
+    assert.deepEqual(listedIds((await s.owner.get('/contacts?cf=plan')).text).sort(), [ids.a!, ids.b!].sort());
+  });
+
   it('saves a segment with AND/OR groups and lists its contacts', async () => {
     const vip = (await s.app.deps.db('tags').where({ name: 'vip' }).first()).id;
     const definition = { any: [{ all: [{ field: 'tag', op: 'has', value: vip }, { field: 'custom:plan', op: 'eq', value: 'Premium' }] }, { field: 'name', op: 'contains', value: 'cris' }] };
