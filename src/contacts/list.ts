@@ -7,6 +7,7 @@ import { Invalid } from '../errors.js';
 import type { CustomFieldDef } from './custom-values.js';
 import { NULLABLE_SORTS, SORT_COLUMNS, sortKeyOf, whereAfterCursor, type ContactRow, type Dir, type SortName } from './queries.js';
 import { applyCondition } from './segments/compile.js';
+import { narrowSearch, rest, source, type Narrowing } from './list-search.js';
 import type { Condition } from './segments/condition.js';
 import { tagsOfContacts, type Tag } from './tags-queries.js';
 
@@ -41,10 +42,11 @@ export function decodeListCursor(s: string, field = 'after'): Cursor {
   return { sort, dir, key, id };
 }
 
-export type PageOptions = { sort: SortName; dir: Dir; after?: string; limit: number; now: number; cursorField?: string; full?: boolean };
+export type PageOptions = { sort: SortName; dir: Dir; after?: string; limit: number; now: number; timeZone?: string; cursorField?: string; full?: boolean };
 
-function base(db: Db, cond: Condition, fields: CustomFieldDef[], o: PageOptions) {
-  return applyCondition(db, db('contacts').select(o.full ? ['contacts.*'] : COLUMNS), cond, fields, { now: o.now });
+function base(db: Db, cond: Condition, fields: CustomFieldDef[], o: PageOptions, n: Narrowing) {
+  const opts = { now: o.now, timeZone: o.timeZone };
+  return applyCondition(db, source(db, n, o.full ? ['contacts.*'] : COLUMNS, opts), rest(cond, n), fields, opts);
 }
 
 /** One page of rows in (sort, id) order; a nullable sort lists rows with a value first, then the rest by id. */
@@ -53,14 +55,16 @@ export async function pageOfContactRows(db: Db, cond: Condition, fields: CustomF
   if (cursor && (cursor.sort !== o.sort || cursor.dir !== o.dir)) cursor = undefined;
   const col = SORT_COLUMNS[o.sort];
   const op = o.dir === 'asc' ? '>' : '<';
+  const n = await narrowSearch(db, cond, o.sort === 'name', { now: o.now, timeZone: o.timeZone });
   let rows: ContactRow[] = [];
+  if (n.kind === 'ids' && !n.ids.length) return { rows, next: null };
   if (!cursor || cursor.key !== null) {
-    const q = base(db, cond, fields, o).whereNotNull(col).orderBy([{ column: col, order: o.dir }, { column: 'contacts.id', order: o.dir }]);
+    const q = base(db, cond, fields, o, n).whereNotNull(col).orderBy([{ column: col, order: o.dir }, { column: 'contacts.id', order: o.dir }]);
     if (cursor) whereAfterCursor(q, col, o.dir, { key: cursor.key!, id: cursor.id });
     rows = (await q.limit(o.limit + 1)) as ContactRow[];
   }
   if (rows.length <= o.limit && NULLABLE_SORTS.has(o.sort)) {
-    const q = base(db, cond, fields, o).whereNull(col).orderBy('contacts.id', o.dir);
+    const q = base(db, cond, fields, o, n).whereNull(col).orderBy('contacts.id', o.dir);
     if (cursor?.key === null) q.where('contacts.id', op, cursor.id);
     rows = rows.concat((await q.limit(o.limit + 1 - rows.length)) as ContactRow[]);
   }

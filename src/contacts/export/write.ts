@@ -21,10 +21,14 @@ export function columnLetter(n: number): string {
   return s;
 }
 
-export async function writeXlsx(out: Writable, cols: ExportColumn[], batches: AsyncIterable<ExportRow[]>, o: { sheet: string; creator: string; headerColor: string }): Promise<WriteStats> {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  wb.creator = o.creator;
-  const ws = wb.addWorksheet(o.sheet.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
+/** Excel's row limit per sheet, header included; longer exports continue on "Contactos (2)"… */
+export const SHEET_ROWS = 1_048_576;
+
+type XlsxOptions = { sheet: string; creator: string; headerColor: string; sheetRows?: number };
+
+function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, cols: ExportColumn[], o: XlsxOptions, n: number) {
+  const name = n === 1 ? o.sheet.slice(0, 31) : `${o.sheet.slice(0, 25)} (${n})`;
+  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = cols.map((c) => ({ header: c.header, key: c.key, width: c.width, style: NUM_FMT[c.kind] ? { numFmt: NUM_FMT[c.kind] } : {} }));
   const header = ws.getRow(1);
   header.eachCell((cell) => {
@@ -34,9 +38,22 @@ export async function writeXlsx(out: Writable, cols: ExportColumn[], batches: As
   });
   ws.autoFilter = `A1:${columnLetter(cols.length)}1`;
   header.commit();
+  return ws;
+}
+
+export async function writeXlsx(out: Writable, cols: ExportColumn[], batches: AsyncIterable<ExportRow[]>, o: XlsxOptions): Promise<WriteStats> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  wb.creator = o.creator;
+  const perSheet = (o.sheetRows ?? SHEET_ROWS) - 1;
+  let sheets = 1;
+  let ws = addSheet(wb, cols, o, sheets);
   let rows = 0;
   for await (const batch of batches) {
     for (const r of batch) {
+      if (rows > 0 && rows % perSheet === 0) {
+        ws.commit();
+        ws = addSheet(wb, cols, o, ++sheets);
+      }
       ws.addRow(cols.map((c) => c.value(r))).commit();
       rows++;
     }

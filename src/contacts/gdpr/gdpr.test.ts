@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import ejs from 'ejs';
 import ExcelJS from 'exceljs';
 import { startTestApp, type TestApp } from '../../../test/harness.js';
 import { login, makeUser } from '../../../test/factories.js';
@@ -149,5 +151,15 @@ describe('GDPR: export and erase one contact', () => {
     assert.equal((await app.deps.db('contacts').where({ id: other }).first()).email, 'otro@example.com');
     assert.equal(Number((await app.deps.db('usage_counters').first()).value), 4, 'aggregates survive');
     assert.equal((await c.get(`/contacts/${ximena}/erase`)).status, 404);
+  });
+
+  it('offers the two buttons in views/contacts/_gdpr.ejs to those allowed, and nothing to others', async () => {
+    const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../views/contacts/_gdpr.ejs');
+    const t = (k: string) => `«${k}»`;
+    const html = await ejs.renderFile(file, { contact: { id: 7 }, can: () => true, csrfToken: 'tok', t });
+    assert.match(html, /action="\/contacts\/7\/gdpr-export"[\s\S]*name="_csrf" value="tok"/);
+    assert.match(html, /href="\/contacts\/7\/erase"/);
+    const none = await ejs.renderFile(file, { contact: { id: 7 }, can: () => false, csrfToken: 'tok', t });
+    assert.equal(none.trim(), '');
   });
 });

@@ -91,6 +91,7 @@ describe('contacts import: upload and refusals', () => {
     assert.match(page.text, /name="map_2"[\s\S]*?<option value="phone" selected>/);
     assert.match(page.text, /name="map_4"[\s\S]*?<option value="custom:company" selected>/);
     assert.match(page.text, /Dental &lt;Sonrisa&gt;/, 'sample values are escaped');
+    assert.match(page.text, /Primeras filas del archivo[\s\S]*<td>José<\/td><td>Muñoz<\/td><td>55 1234 5678<\/td>/);
     assert.match(page.text, /<option value="MX" selected>/, 'default country from the company timezone');
     const job = await app.deps.db('import_jobs').where({ id }).first();
     assert.equal(job.status, 'uploaded');

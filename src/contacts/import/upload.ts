@@ -82,7 +82,9 @@ export async function receiveUpload(req: Request, res: Response, dir: string, ma
     }
     if (!sink.bytes && !originalName) throw new Invalid({ file: { code: 'import.no_file' } });
     return { path: sink.file, originalName: cleanFileName(originalName), bytes: sink.bytes, fields };
-  } catch (err) {
+  } catch (caught) {
+    // A client that went away mid-upload is a broken upload, not a server error.
+    const err = caught instanceof Invalid || !req.destroyed ? caught : new Invalid({ file: { code: 'import.upload_malformed' } });
     await sink.discard();
     // Stop reading, but let the client finish sending so it can read the error.
     res.set('Connection', 'close');
