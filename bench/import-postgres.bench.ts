@@ -96,7 +96,8 @@ await a.drop();
 await b.drop();
 const target = await freshDb();
 await target.db.destroy();
-const run = await runImportChild(file, fs.mkdtempSync(path.join(os.tmpdir(), 'cf-b7-data-')), target.url);
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-b7-data-'));
+const run = await runImportChild(file, dataDir, target.url);
 await target.drop();
 const rate = run.rows / (run.ms / 1000);
 const ratio = rate / baseline;
@@ -104,4 +105,5 @@ const ok = ratio >= 0.5 && rate >= 60_000 && run.status === 'done';
 console.log(`B7 import-postgres: ratio=${ratio.toFixed(2)} (goal 0.5) abs=${fmt(rate)} rows/s (goal ≥ 60,000), ${fmt(run.rows)} rows in ${(run.ms / 1000).toFixed(1)} s, ` +
   `peak RSS ${run.rssMiB.toFixed(0)} MiB; baseline ${how} of the same rows ${fmt(baseline)} contacts/s (contacts table alone ${fmt(contactsOnly)}/s) ${verdict(ok)}`);
 fs.rmSync(dir, { recursive: true, force: true });
+fs.rmSync(dataDir, { recursive: true, force: true });
 fs.rmSync(path.dirname(file), { recursive: true, force: true });

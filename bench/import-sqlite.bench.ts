@@ -23,7 +23,8 @@ const contactsOnlyRate = await rawInsertRate(bare, rows, true);
 await full.destroy();
 await bare.destroy();
 const h = 1 / (1 / parseRate + 1 / insertRate);
-const run = await runImportChild(file, fs.mkdtempSync(path.join(os.tmpdir(), 'cf-b6-')));
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-b6-'));
+const run = await runImportChild(file, dataDir);
 const rate = run.rows / (run.ms / 1000);
 const ratio = rate / h;
 const secsFor1M = (run.ms / 1000) * (1_000_000 / run.rows);
@@ -33,3 +34,4 @@ console.log(`B6 import-sqlite: ratio=${ratio.toFixed(2)} (goal 0.7) abs=${fmt(ra
   `(raw parse ${fmt(parseRate)}/s, raw batched insert of the same rows ${fmt(insertRate)}/s; contacts table alone ${fmt(contactsOnlyRate)}/s) ${verdict(ok)}`);
 fs.rmSync(path.dirname(file), { recursive: true, force: true });
 fs.rmSync(rawDir, { recursive: true, force: true });
+fs.rmSync(dataDir, { recursive: true, force: true });

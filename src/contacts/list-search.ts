@@ -1,4 +1,5 @@
-// How the list runs a search-box query at any size. A substring search is
+// How the list runs a search-box query at any size on Postgres (SQLite's
+// planner already reads the FTS table first). A substring search is
 // served by the trigram index, but "page 1 of the matches in name order"
 // tempts the planner into walking the sort index and testing every row, which
 // is fast for common fragments and terrible for rare ones (a full walk of a
@@ -12,6 +13,7 @@
 //     other orders, where a common fragment is met every few dozen rows.
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
+import { trigramNeedsNarrowing } from '../db/dialect.js';
 import { applyCondition } from './segments/compile.js';
 import { isRule, type Condition, type Rule } from './segments/condition.js';
 
@@ -27,11 +29,11 @@ export function topSearch(cond: Condition): Rule | undefined {
   return rule;
 }
 
-export async function narrowSearch(db: Db, cond: Condition, sortByName: boolean, opts: { now: number; timeZone?: string }): Promise<Narrowing> {
+export async function narrowSearch(db: Db, cond: Condition, sortByName: boolean, opts: { now: number; timeZone?: string }, cap = SEARCH_CAP): Promise<Narrowing> {
   const rule = topSearch(cond);
-  if (!rule) return { kind: 'none' };
-  const rows = await applyCondition(db, db('contacts').select('contacts.id'), rule, [], opts).limit(SEARCH_CAP + 1);
-  if (rows.length <= SEARCH_CAP) return { kind: 'ids', ids: rows.map((r: { id: number }) => Number(r.id)), rule };
+  if (!rule || !trigramNeedsNarrowing(db)) return { kind: 'none' };
+  const rows = await applyCondition(db, db('contacts').select('contacts.id'), rule, [], opts).limit(cap + 1);
+  if (rows.length <= cap) return { kind: 'ids', ids: rows.map((r: { id: number }) => Number(r.id)), rule };
   return sortByName ? { kind: 'materialise', rule } : { kind: 'none' };
 }
 

@@ -3,6 +3,7 @@
 // gaps), and bulk actions on all matching contacts. SQLite and Postgres.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { pageOfContacts } from './list.js';
 import { installed, listedIds, nextLink, seedContact, signedIn, textOf, type Session } from './test-support.js';
 
 let s: Session;
@@ -89,6 +90,25 @@ describe('sort and keyset pagination', () => {
     const opted = await walk(`/contacts?tag=${tagId}&opt_in=opted_in`);
     assert.equal(opted.length, vip.filter((_, k) => (k * 2) % 3 === 0).length);
     assert.equal((await walk('/contacts?activity=replied_30')).length, 33);
+  });
+
+  it('gives the same pages whichever way a search is narrowed (few ids, many matches, none)', async () => {
+    const walkDirect = async (sort: 'name' | 'created', cap: number) => {
+      const ids: number[] = [];
+      let after: string | undefined;
+      do {
+        const page = await pageOfContacts(s.app.deps.db, { all: [{ field: 'search', op: 'contains', value: 'munoz' }, { field: 'opt_in', op: 'neq', value: 'opted_out' }] }, [],
+          { sort, dir: sort === 'name' ? 'asc' : 'desc', limit: 7, now: s.app.clock.now(), after, searchCap: cap });
+        ids.push(...page.rows.map((r) => r.id));
+        after = page.next ?? undefined;
+      } while (after);
+      return ids;
+    };
+    for (const sort of ['name', 'created'] as const) {
+      const wide = await walkDirect(sort, 1000);
+      assert.equal(wide.length, 26);
+      assert.deepEqual(await walkDirect(sort, 3), wide, sort);
+    }
   });
 
   it('refuses a forged cursor with a message, not a 500', async () => {

@@ -42,7 +42,7 @@ export function decodeListCursor(s: string, field = 'after'): Cursor {
   return { sort, dir, key, id };
 }
 
-export type PageOptions = { sort: SortName; dir: Dir; after?: string; limit: number; now: number; timeZone?: string; cursorField?: string; full?: boolean };
+export type PageOptions = { sort: SortName; dir: Dir; after?: string; limit: number; now: number; timeZone?: string; cursorField?: string; full?: boolean; searchCap?: number };
 
 function base(db: Db, cond: Condition, fields: CustomFieldDef[], o: PageOptions, n: Narrowing) {
   const opts = { now: o.now, timeZone: o.timeZone };
@@ -55,7 +55,7 @@ export async function pageOfContactRows(db: Db, cond: Condition, fields: CustomF
   if (cursor && (cursor.sort !== o.sort || cursor.dir !== o.dir)) cursor = undefined;
   const col = SORT_COLUMNS[o.sort];
   const op = o.dir === 'asc' ? '>' : '<';
-  const n = await narrowSearch(db, cond, o.sort === 'name', { now: o.now, timeZone: o.timeZone });
+  const n = await narrowSearch(db, cond, o.sort === 'name', { now: o.now, timeZone: o.timeZone }, o.searchCap);
   let rows: ContactRow[] = [];
   if (n.kind === 'ids' && !n.ids.length) return { rows, next: null };
   if (!cursor || cursor.key !== null) {

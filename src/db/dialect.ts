@@ -81,6 +81,16 @@ export async function dropTrigramIndex(db: Knex, table: string, column: string):
 }
 
 /**
+ * Whether a LIMITed, ordered query with a trigram filter may be planned as a
+ * walk of the sort index (Postgres does when it misjudges the trigram
+ * selectivity; SQLite always reads the FTS table first). Callers then narrow
+ * through the trigram index before ordering.
+ */
+export function trigramNeedsNarrowing(db: Db): boolean {
+  return isPostgres(db);
+}
+
+/**
  * WHERE `table.column` contains `fragment` (already normalised: lower-case,
  * accent-free). Fragments of 3+ characters use the trigram index; shorter
  * ones fall back to a plain LIKE.
