@@ -8,9 +8,11 @@
 //   - few matches (the usual case: a person's name, an e-mail, a phone):
 //     the page is read from exactly those ids;
 //   - many matches (a common fragment such as a first name): the page reads
-//     from the materialised matches when sorted by name (the name order is
-//     correlated with first-name fragments), or walks the sort index for the
-//     other orders, where a common fragment is met every few dozen rows.
+//     from the materialised matches. That costs in proportion to the matches
+//     (a few thousand rows for the commonest names), where a walk of the sort
+//     index costs in proportion to 1 / frequency, unbounded when the fragment
+//     is rarer than estimated or clustered in the sort order (first names
+//     under name order).
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import { trigramNeedsNarrowing } from '../db/dialect.js';
@@ -29,12 +31,12 @@ export function topSearch(cond: Condition): Rule | undefined {
   return rule;
 }
 
-export async function narrowSearch(db: Db, cond: Condition, sortByName: boolean, opts: { now: number; timeZone?: string }, cap = SEARCH_CAP): Promise<Narrowing> {
+export async function narrowSearch(db: Db, cond: Condition, opts: { now: number; timeZone?: string }, cap = SEARCH_CAP): Promise<Narrowing> {
   const rule = topSearch(cond);
   if (!rule || !trigramNeedsNarrowing(db)) return { kind: 'none' };
   const rows = await applyCondition(db, db('contacts').select('contacts.id'), rule, [], opts).limit(cap + 1);
   if (rows.length <= cap) return { kind: 'ids', ids: rows.map((r: { id: number }) => Number(r.id)), rule };
-  return sortByName ? { kind: 'materialise', rule } : { kind: 'none' };
+  return { kind: 'materialise', rule };
 }
 
 /** The tree minus the search rule, once the narrowing already applied it. */

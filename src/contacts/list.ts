@@ -55,7 +55,7 @@ export async function pageOfContactRows(db: Db, cond: Condition, fields: CustomF
   if (cursor && (cursor.sort !== o.sort || cursor.dir !== o.dir)) cursor = undefined;
   const col = SORT_COLUMNS[o.sort];
   const op = o.dir === 'asc' ? '>' : '<';
-  const n = await narrowSearch(db, cond, o.sort === 'name', { now: o.now, timeZone: o.timeZone }, o.searchCap);
+  const n = await narrowSearch(db, cond, { now: o.now, timeZone: o.timeZone }, o.searchCap);
   let rows: ContactRow[] = [];
   if (n.kind === 'ids' && !n.ids.length) return { rows, next: null };
   if (!cursor || cursor.key !== null) {
