@@ -3,19 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { isTimezone } from './i18n/timezones.js';
 
 export const DEFAULT_API_VERSION = 'v24.0';
 
 const logLevels = ['debug', 'info', 'warn', 'error'] as const;
-
-function isTimezone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),

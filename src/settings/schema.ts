@@ -1,14 +1,6 @@
 import { z } from 'zod';
 import { LocaleSchema } from '../users/schema.js';
-
-export function isTimezone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isTimezone } from '../i18n/timezones.js';
 
 /** IANA zones for the select; the current value is kept even if this runtime does not list it (e.g. "UTC"). */
 export function timezoneOptions(current: string): string[] {
@@ -28,3 +20,4 @@ export const SecuritySettingsInput = z.object({
   enforce2faForAdmins: z.literal('on').optional().transform((v) => v === 'on'),
 });
 export type SecuritySettingsInput = z.infer<typeof SecuritySettingsInput>;
+

@@ -1,14 +1,6 @@
 import { z } from 'zod';
 import { Email, LocaleSchema, Password, PersonName } from '../users/schema.js';
-
-export function isTimezone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isTimezone } from '../i18n/timezones.js';
 
 export const SetupInput = z
   .object({
@@ -28,3 +20,4 @@ export function timezones(): string[] {
   const zones = Intl.supportedValuesOf('timeZone');
   return zones.includes('UTC') ? zones : ['UTC', ...zones];
 }
+

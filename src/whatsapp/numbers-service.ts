@@ -13,6 +13,7 @@ import { clientFor } from './graph-clients.js';
 import { numberById, numberSecrets, type BusinessHours, type WaNumber } from './numbers-queries.js';
 import type { NumberInput, NumberUpdate } from './numbers-schema.js';
 import { invalidateWebhookSecrets } from './webhook-routes.js';
+import { isTimezone } from '../i18n/timezones.js';
 
 export const newVerifyToken = () => `cf_${crypto.randomBytes(18).toString('base64url')}`;
 const last4 = (s: string) => s.slice(-4);
@@ -89,15 +90,6 @@ export async function removeNumber(deps: Deps, id: number, audit: Audit): Promis
   });
   invalidateWebhookSecrets(deps);
   return n;
-}
-
-function isTimezone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export type ConnectionCheck =
