@@ -9,6 +9,7 @@ import * as m0004 from './20261124_0004_whatsapp.js';
 import * as m0006 from './20261124_0006_import_export.js';
 import * as m0007 from './20261124_0007_whatsapp_channel.js';
 import * as m0010 from './20261203_0010_template_management.js';
+import * as m0013 from './20261203_0013_messages_campaign_index.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -20,4 +21,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261124_0006_import_export', m0006],
   ['20261124_0007_whatsapp_channel', m0007],
   ['20261203_0010_template_management', m0010],
+  ['20261203_0013_messages_campaign_index', m0013],
 ];

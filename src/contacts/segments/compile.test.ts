@@ -79,6 +79,26 @@ async function seedContact(s: Seed): Promise<void> {
   }
 }
 
+/** Campaign messages: #1 got campaign 7 (read) and 8 (failed); #2 got 8; #4 only a message outside any campaign. */
+async function seedMessages(): Promise<void> {
+  const [num] = await db('wa_numbers').insert({
+    label: 'Recepción', phone_number_id: '1001', waba_id: '2002', display_phone: '+52 55 0000 0000', access_token_enc: 'x',
+    app_secret_enc: 'x', verify_token: 'v', created_at: NOW, updated_at: NOW,
+  }, ['id']);
+  const sends: Array<[number, number | null, string]> = [[1, 7, 'read'], [1, 8, 'failed'], [2, 8, 'sent'], [4, null, 'delivered']];
+  const convs = new Map<number, number>();
+  for (const [n, campaign, status] of sends) {
+    const contact = ids[n - 1]!;
+    if (!convs.has(contact)) {
+      const [conv] = await db('conversations').insert({ contact_id: contact, number_id: num.id, last_message_at: NOW, created_at: NOW, updated_at: NOW }, ['id']);
+      convs.set(contact, Number(conv.id));
+    }
+    await db('messages').insert({
+      conversation_id: convs.get(contact), contact_id: contact, number_id: num.id, direction: 'out', type: 'template', status, campaign_id: campaign, created_at: NOW,
+    });
+  }
+}
+
 async function run(cond: Condition): Promise<number[]> {
   const rows = await contactIdsQuery(db, cond, fields, { now: NOW }).orderBy('contacts.id');
   return rows.map((r: { id: number }) => ids.indexOf(Number(r.id)) + 1);
@@ -91,6 +111,7 @@ before(async () => {
   fields = [];
   await seedFields();
   for (const s of SEEDS) await seedContact(s);
+  await seedMessages();
 });
 
 after(async () => {
@@ -161,6 +182,13 @@ const CASES: Case[] = [
   ['multiselect has', { field: 'custom:intereses', op: 'has', value: 'Dental' }, [1, 2]],
   ['multiselect has one', { field: 'custom:intereses', op: 'has', value: 'Ortodoncia' }, [1]],
   ['multiselect has not', { field: 'custom:intereses', op: 'has_not', value: 'Ortodoncia' }, [2, 3, 4, 5]],
+  ['received campaign X', { field: 'campaign', op: 'has', value: 7 }, [1]],
+  ['received campaign X: a failed send does not count', { field: 'campaign', op: 'has', value: '8' }, [2]],
+  ['received any of two campaigns', { field: 'campaign', op: 'has', value: [7, 8] }, [1, 2]],
+  ['did not receive campaign X', { field: 'campaign', op: 'has_not', value: 7 }, [2, 3, 4, 5]],
+  ['received any campaign', { field: 'any_campaign', op: 'eq', value: true }, [1, 2]],
+  ['never received a campaign', { field: 'any_campaign', op: 'eq', value: false }, [3, 4, 5]],
+  ['never received a campaign but was messaged', { all: [{ field: 'any_campaign', op: 'eq', value: 'false' }, { field: 'never_messaged', op: 'eq', value: false }] }, [4]],
   ['OR of AND and a rule', () => ({ any: [
     { all: [{ field: 'tag', op: 'has', value: tag('vip')() }, { field: 'opt_in', op: 'eq', value: 'opted_in' }, { field: 'country', op: 'eq', value: 'ES' }] },
     { field: 'custom:puntos', op: 'lt', value: 100 },
@@ -188,6 +216,10 @@ describe('segment compiler', () => {
     const q = contactIdsQuery(db, { field: 'custom:ciudad', op: 'eq', value: "o'hara" }, fields, { now: NOW }).toSQL();
     assert.ok(!q.sql.includes('hara'));
     assert.ok(q.bindings.includes("o'hara"));
+    const c = contactIdsQuery(db, { field: 'campaign', op: 'has_not', value: 987654 }, fields, { now: NOW }).toSQL();
+    assert.ok(!c.sql.includes('987654'));
+    assert.ok(c.bindings.includes(987654));
+    assert.match(c.sql, /not exists/i);
   });
 
   const errors: Array<[string, Condition, string]> = [
@@ -197,6 +229,8 @@ describe('segment compiler', () => {
     ['number that is not', { field: 'custom:puntos', op: 'gt', value: 'abc' }, 'segments.bad_value'],
     ['missing value', { field: 'email', op: 'eq' }, 'segments.bad_value'],
     ['bad date', { field: 'created_at', op: 'gt', value: '2026-02-30' }, 'segments.bad_value'],
+    ['campaign id that is not one', { field: 'campaign', op: 'has', value: 'abc' }, 'segments.bad_value'],
+    ['any campaign without yes/no', { field: 'any_campaign', op: 'eq', value: 'maybe' }, 'segments.bad_value'],
     ['too deep', { all: [{ all: [{ all: [{ all: [{ all: [{ field: 'email', op: 'is_set' }] }] }] }] }] }, 'segments.too_deep'],
   ];
   for (const [name, cond, code] of errors) {

@@ -15,6 +15,7 @@ import {
   CUSTOM_OPS, customKey, depthOf, FIELD_OPS, isCustom, isRule, MAX_DEPTH, MAX_RULES, OPT_IN_STATES, rulesOf, VALUELESS,
   type Condition, type FixedField, type Rule, type Scalar,
 } from './condition.js';
+import { applyCampaignRule } from './compile-campaign.js';
 import { applyCustomRule } from './compile-custom.js';
 
 /** `timeZone`: the install's, so "created on 2026-11-24" means that day on its wall clock. */
@@ -242,6 +243,7 @@ function applyRule(ctx: Ctx, qb: QB, r: Rule): void {
     case 'tag': return applyTag(ctx, qb, r);
     case 'replied_within_days': return void qb.where('contacts.last_inbound_at', '>=', ctx.now - days(r) * DAY);
     case 'never_messaged': return void (bool(r) ? qb.whereNull('contacts.last_outbound_at') : qb.whereNotNull('contacts.last_outbound_at'));
+    case 'campaign': case 'any_campaign': return applyCampaignRule(ctx, qb, r);
     default: return applyTime(ctx, qb, `contacts.${f}`, r);
   }
 }

@@ -14,6 +14,7 @@ export type Op = (typeof OPS)[number];
 export const FIELDS = [
   'search', 'name', 'phone', 'email', 'language', 'timezone', 'country', 'opt_in', 'tag',
   'created_at', 'updated_at', 'last_inbound_at', 'last_outbound_at', 'replied_within_days', 'never_messaged',
+  'campaign', 'any_campaign',
 ] as const;
 export type FixedField = (typeof FIELDS)[number];
 export type FieldName = FixedField | `custom:${string}`;
@@ -43,6 +44,9 @@ export const FIELD_OPS: Record<FixedField, Op[]> = {
   last_outbound_at: TIME_OPS,
   replied_within_days: ['within_days'],
   never_messaged: ['eq'],
+  // campaign: has = received campaign X (any of the ids), has_not = did not; any_campaign: true / false (never received one).
+  campaign: ['has', 'has_not'],
+  any_campaign: ['eq'],
 };
 
 /** Operators per custom field type. */
@@ -71,7 +75,7 @@ export const RuleSchema = z.object({
     .meta({ description: `One of ${FIELDS.join(', ')}, or custom:<key>.` }),
   op: z.enum(OPS),
   value: z.union([Scalar, z.array(Scalar).max(200), z.null()]).optional()
-    .meta({ description: 'Text, number, boolean, a YYYY-MM-DD date, a list (in/not_in/has/between), or a tag id for tag rules.' }),
+    .meta({ description: 'Text, number, boolean, a YYYY-MM-DD date, a list (in/not_in/has/between), a tag id for tag rules, a campaign id for campaign rules.' }),
 }).strict();
 
 export type Scalar = z.infer<typeof Scalar>;

@@ -43,7 +43,9 @@ const en: Record<string, string> = {
     search: 'Search', name: 'Name', phone: 'Phone', email: 'E-mail', language: 'Language', timezone: 'Timezone', country: 'Country (ISO code)',
     opt_in: 'WhatsApp consent', tag: 'Tag', created_at: 'Created', updated_at: 'Updated', last_inbound_at: 'Last reply',
     last_outbound_at: 'Last message sent', replied_within_days: 'Replied in the last…', never_messaged: 'Never messaged',
+    campaign: 'Received the campaign', any_campaign: 'Received any campaign',
   }),
+  'segments.campaign_label': 'Campaign #{id}',
   ...pref('segments.op', {
     contains: 'contains', starts_with: 'starts with', eq: 'is', neq: 'is not', in: 'is one of', not_in: 'is none of',
     gt: 'after / greater than', gte: 'on or after / at least', lt: 'before / less than', lte: 'on or before / at most', between: 'between',
@@ -54,6 +56,7 @@ const en: Record<string, string> = {
     remove: 'Remove', remove_group: 'Remove group', field: 'Field', operator: 'Comparison', value: 'Value', yes: 'Yes', no: 'No',
     counting: 'Counting…', and: 'and', or: 'or', list_hint: 'Separated by commas', days_hint: 'Days', from: 'From', to: 'To',
     group_label: 'Group of conditions', rule_label: 'Condition',
+    no_campaigns: 'No campaign has sent messages yet.', nested_group: 'Group inside a group',
   }),
 };
 
@@ -97,7 +100,9 @@ const es: Record<string, string> = {
     search: 'Búsqueda', name: 'Nombre', phone: 'Teléfono', email: 'E-mail', language: 'Idioma', timezone: 'Zona horaria', country: 'País (código ISO)',
     opt_in: 'Consentimiento WhatsApp', tag: 'Etiqueta', created_at: 'Alta', updated_at: 'Modificado', last_inbound_at: 'Última respuesta',
     last_outbound_at: 'Último mensaje enviado', replied_within_days: 'Respondió en los últimos…', never_messaged: 'Nunca se le escribió',
+    campaign: 'Recibió la campaña', any_campaign: 'Recibió alguna campaña',
   }),
+  'segments.campaign_label': 'Campaña n.º {id}',
   ...pref('segments.op', {
     contains: 'contiene', starts_with: 'empieza por', eq: 'es', neq: 'no es', in: 'es uno de', not_in: 'no es ninguno de',
     gt: 'después de / mayor que', gte: 'desde / al menos', lt: 'antes de / menor que', lte: 'hasta / como máximo', between: 'entre',
@@ -108,6 +113,7 @@ const es: Record<string, string> = {
     remove: 'Quitar', remove_group: 'Quitar grupo', field: 'Campo', operator: 'Comparación', value: 'Valor', yes: 'Sí', no: 'No',
     counting: 'Contando…', and: 'y', or: 'o', list_hint: 'Separados por comas', days_hint: 'Días', from: 'Desde', to: 'Hasta',
     group_label: 'Grupo de condiciones', rule_label: 'Condición',
+    no_campaigns: 'Ninguna campaña ha enviado mensajes todavía.', nested_group: 'Grupo dentro de un grupo',
   }),
 };
 

@@ -53,3 +53,9 @@ export async function updateSegment(db: Db, id: number, patch: { name?: string; 
 export async function deleteSegment(db: Db, id: number): Promise<void> {
   await db('segments').where({ id }).delete();
 }
+
+/** Distinct messages.campaign_id values, highest first (the builder's campaign picker until campaigns have a table). */
+export async function campaignIdsWithMessages(db: Db, limit: number): Promise<number[]> {
+  const rows = await db('messages').distinct('campaign_id').whereNotNull('campaign_id').orderBy('campaign_id', 'desc').limit(limit);
+  return (rows as Array<{ campaign_id: number | string }>).map((r) => Number(r.campaign_id));
+}

@@ -11,6 +11,7 @@ import { countOfQuery } from '../queries.js';
 import { allTags } from '../tags-queries.js';
 import { contactIdsQuery } from './compile.js';
 import { ConditionSchema, type Condition } from './condition.js';
+import { campaignChoices } from './campaigns.js';
 import { builderMeta, problemTexts } from './present.js';
 import { allSegments } from './queries.js';
 import { createSegment, editSegment, getSegment, problemsOf, removeSegment, SegmentInput } from './service.js';
@@ -38,8 +39,8 @@ function segmentForm(body: Record<string, unknown>): unknown {
 }
 
 async function builderData(deps: Deps, req: Request, extra: Record<string, unknown>) {
-  const [fields, tags] = await Promise.all([customFields(deps.db), allTags(deps.db)]);
-  return { meta: JSON.stringify(builderMeta(fields, tags, req.t)), problems: [], ...extra };
+  const [fields, tags, campaigns] = await Promise.all([customFields(deps.db), allTags(deps.db), campaignChoices(deps.db, req.t)]);
+  return { meta: JSON.stringify(builderMeta(fields, tags, campaigns, req.t)), problems: [], ...extra };
 }
 
 /** Count for the builder and the list: `{count}` or `{error}` in the user's language; never a 500 for a bad tree. */
