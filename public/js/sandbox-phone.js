@@ -39,6 +39,17 @@
     });
     var labels = JSON.parse(phone.dataset.statusLabels || '{}');
     var meta = el('p', 'wa-meta', new Date(m.at).toISOString().slice(11, 16) + ' · ' + (labels[m.status] || m.status));
+    if (m.ticks) {
+      // WhatsApp's ticks on the customer's own messages: blue once the business read them.
+      var tickText = JSON.parse(phone.dataset.ticksLabels || '{}')[m.ticks] || m.ticks;
+      var ticks = el('span', 'wa-ticks wa-ticks-' + m.ticks);
+      ticks.dataset.ticks = m.ticks;
+      ticks.title = tickText;
+      ticks.appendChild(el('span', null, '✓✓')).setAttribute('aria-hidden', 'true');
+      ticks.appendChild(el('span', 'sr-only', tickText));
+      meta.appendChild(document.createTextNode(' '));
+      meta.appendChild(ticks);
+    }
     if (m.direction === 'out' && m.status !== 'read' && m.status !== 'failed') {
       var r = el('button', 'btn btn-ghost btn-sm', phone.dataset.labelRead);
       r.type = 'button';

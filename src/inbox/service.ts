@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor } from '../api/pagination.js';
 import { fold } from '../contacts/derive.js';
 import { roleHas, type Role } from '../users/permissions.js';
 import { listUsers, userById } from '../users/queries.js';
+import { markRead } from '../whatsapp/send-service.js';
 import { insertNote } from './message-queries.js';
 import { searchTerm } from './present-list.js';
 import { clearUnread, conversationById, pageOfConversations, updateConversationRow, type Conversation } from './queries.js';
@@ -107,13 +108,25 @@ export async function addNote(deps: InboxDeps, c: Conversation, userId: number, 
   return id;
 }
 
+/** Mark-read calls to WhatsApp still running (tests and shutdown can wait for them). */
+const pendingMarks = new Set<Promise<unknown>>();
+
+export async function settleMarkReads(): Promise<void> {
+  while (pendingMarks.size) await Promise.all([...pendingMarks]);
+}
+
 /**
- * Opening a thread: unread goes to zero for the team. Only someone who can
- * answer "reads" a conversation; a viewer looking on leaves it unread.
+ * Opening a thread: unread goes to zero for the team, and WhatsApp hears that
+ * the business read the customer's messages (blue ticks on their phone) —
+ * once per newest inbound message, in the background so Meta never slows the
+ * page (send-service `markRead` logs failures). Only someone who can answer
+ * "reads" a conversation; a viewer looking on leaves it unread everywhere.
  * Returns the conversation as it is now.
  */
 export async function openThread(deps: Deps, c: Conversation, viewer: { role: Role }): Promise<Conversation> {
   if (!roleHas(viewer.role, 'inbox:reply')) return c;
   const changed = await markConversationRead(deps, c);
+  const mark = markRead(deps, c.id).finally(() => pendingMarks.delete(mark));
+  pendingMarks.add(mark);
   return changed ? { ...c, unreadCount: 0 } : c;
 }

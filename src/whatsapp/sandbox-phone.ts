@@ -16,6 +16,13 @@ export type PhoneBubble = {
   text: string;
   footer: string | null;
   buttons: PhoneButton[];
+  /**
+   * The customer's own messages carry WhatsApp's ticks on their phone:
+   * 'delivered' (✓✓ grey) once the business received them, 'read' (✓✓ blue)
+   * after the business marked them read (mark-read from the inbox). Null on
+   * the business's messages.
+   */
+  ticks: 'delivered' | 'read' | null;
 };
 
 const o = (v: unknown): Json => (isObj(v) ? v : {});
@@ -72,7 +79,7 @@ function inboundText(e: LogEntry): string {
 export function phoneBubbles(sb: Sandbox, waId: string): PhoneBubble[] {
   return sb.state.messagesFor(waId).map((e) => {
     const base = { wamid: e.wamid, direction: e.direction, type: e.type, at: e.at, status: e.status };
-    if (e.direction === 'in') return { ...base, header: null, text: inboundText(e), footer: null, buttons: [] };
-    return { ...base, ...outboundContent(sb, e) };
+    if (e.direction === 'in') return { ...base, header: null, text: inboundText(e), footer: null, buttons: [], ticks: e.status === 'read' ? 'read' as const : 'delivered' as const };
+    return { ...base, ...outboundContent(sb, e), ticks: null };
   });
 }

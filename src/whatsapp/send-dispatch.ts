@@ -5,12 +5,12 @@
 import crypto from 'node:crypto';
 import type { Deps } from '../deps.js';
 import { ensureConversation, touchOutbound } from './conversation-store.js';
-import { MetaApiError, WhatsAppTransportError } from './errors.js';
+import { classifyError, MetaApiError, WhatsAppTransportError } from './errors.js';
 import { clientFor } from './graph-clients.js';
 import { insertMessage, messageById, previewOf, type StoredMessage } from './message-store.js';
 import type { OutboundMessage, SendOptions } from './messages.js';
 import { WhatsAppSendError } from './meta-errors.js';
-import { numberSecrets, setNumberStatus } from './numbers-queries.js';
+import { numberById, numberSecrets, setNumberStatus } from './numbers-queries.js';
 import { recordOptOut } from './opt-out.js';
 import type { Target } from './send-checks.js';
 import { consumeMonthlyMessage, refundMonthlyMessage } from './usage.js';
@@ -106,4 +106,38 @@ export async function dispatch(deps: Deps, o: Outgoing): Promise<StoredMessage> 
   deps.events.emit('message.sent', { messageId: id, conversationId, contactId: contact.id, numberId: number.id });
   deps.events.emit('conversation.updated', { conversationId });
   return (await messageById(deps.db, id))!;
+}
+
+export type MarkReadResult = 'read' | 'nothing' | 'failed';
+
+/**
+ * Tells WhatsApp the business read the conversation: Meta's mark-read on the
+ * newest inbound wamid (which reads every earlier message too). Once per
+ * newest inbound message: its `read_at` is claimed first (a conditional
+ * update, so two agents opening the thread at once call Meta once), and the
+ * earlier inbound rows get the same `read_at` after Meta accepted. A failure
+ * is logged, never thrown; a retryable one (timeout, 5xx, throttling)
+ * releases the claim so the next opening tries again.
+ */
+export async function dispatchMarkRead(deps: Deps, conversationId: number): Promise<MarkReadResult> {
+  const latest = await deps.db('messages').where({ conversation_id: conversationId, direction: 'in' }).whereNotNull('wamid')
+    .orderBy('id', 'desc').first('id', 'wamid', 'read_at', 'number_id');
+  if (!latest || latest.read_at !== null) return 'nothing';
+  const number = await numberById(deps.db, Number(latest.number_id));
+  if (!number || number.status !== 'active') return 'nothing';
+  const now = deps.clock.now();
+  const claimed = await deps.db('messages').where({ id: latest.id }).whereNull('read_at').update({ read_at: now });
+  if (!Number(claimed)) return 'nothing';
+  try {
+    const { accessToken } = await numberSecrets(deps, number.id);
+    await clientFor(deps, number).markRead(number.phoneNumberId, accessToken, String(latest.wamid));
+  } catch (err) {
+    const retry = !(err instanceof MetaApiError) || classifyError(err) === 'retry';
+    if (retry) await deps.db('messages').where({ id: latest.id, read_at: now }).update({ read_at: null });
+    const code = err instanceof MetaApiError ? err.code : null;
+    deps.log.warn({ conversationId, messageId: Number(latest.id), code, retry, err: (err as Error).message }, 'whatsapp mark read failed');
+    return 'failed';
+  }
+  await deps.db('messages').where({ conversation_id: conversationId, direction: 'in' }).where('id', '<', latest.id).whereNull('read_at').update({ read_at: now });
+  return 'read';
 }

@@ -17,13 +17,14 @@ import {
   approvedTemplate, assertNotOptedOut, assertNumberUsable, assertWindowOpen, checkTemplateParams, resolveTarget,
   type TargetRef, type TemplateParams,
 } from './send-checks.js';
-import { dispatch } from './send-dispatch.js';
+import { dispatch, dispatchMarkRead, type MarkReadResult } from './send-dispatch.js';
 import { renderTemplateText } from './templates-store.js';
 
 export { windowState, conversationWindow, type WindowState } from './window.js';
 export { WhatsAppSendError, metaErrorKey, metaErrorText } from './meta-errors.js';
 export type { StoredMessage } from './message-store.js';
 export type { TargetRef, TemplateParams } from './send-checks.js';
+export type { MarkReadResult } from './send-dispatch.js';
 
 type Common = {
   /** The staff member sending; null for automatic sends (auto-replies, API without a user). */
@@ -123,4 +124,19 @@ export async function sendMedia(deps: Deps, input: MediaSend): Promise<StoredMes
     businessInitiated: false, userId: input.userId,
     build: (to, opts) => mediaMessage(to, input.kind, { id: input.metaMediaId }, { ...opts, caption: input.caption, filename: input.filename }),
   });
+}
+
+/**
+ * Blue ticks for the customer: marks the conversation's newest inbound
+ * message read on WhatsApp, once (see dispatchMarkRead). Never throws.
+ * Callers decide who "reads": the inbox does it when someone who may reply
+ * opens the thread, without waiting for the answer.
+ */
+export async function markRead(deps: Deps, conversationId: number): Promise<MarkReadResult> {
+  try {
+    return await dispatchMarkRead(deps, conversationId);
+  } catch (err) {
+    deps.log.warn({ conversationId, err: (err as Error).message }, 'whatsapp mark read failed');
+    return 'failed';
+  }
 }

@@ -111,7 +111,8 @@ function markRead(ctx: Ctx, n: SandboxNumber, body: Json): void {
   if (entry && (entry.direction !== 'in' || entry.phoneNumberId !== n.phoneNumberId)) {
     return sendGraphError(ctx.res, { code: 100, message: '(#100) Invalid parameter', details: 'only inbound messages can be marked as read' });
   }
-  if (entry) entry.status = 'read';
+  // Like WhatsApp: reading the newest message reads every earlier one (blue ticks on the phone).
+  if (entry) for (const e of rt.state.messagesFor(entry.waId)) if (e.direction === 'in' && e.phoneNumberId === n.phoneNumberId && e.at <= entry.at) e.status = 'read';
   rt.state.stats.markedRead++;
   sendJson(ctx.res, 200, { success: true });
 }
