@@ -47,7 +47,7 @@ function actionValue(v: RuleInput): Record<string, unknown> {
   }
 }
 
-export async function createRule(deps: Deps, v: RuleInput, audit: Audit): Promise<number> {
+function checkedRow(v: RuleInput): Record<string, unknown> {
   if (v.match_type === 'regex') {
     try {
       new RegExp(v.pattern, 'iu');
@@ -55,16 +55,51 @@ export async function createRule(deps: Deps, v: RuleInput, audit: Audit): Promis
       throw new Invalid({ pattern: { code: 'whatsapp.autoreplies.bad_regex' } });
     }
   }
-  const value = actionValue(v);
+  return {
+    number_id: v.number_id ?? null, name: v.name, match_type: v.match_type, pattern: v.pattern, action: v.action,
+    action_value: JSON.stringify(actionValue(v)), position: v.position ?? 0,
+  };
+}
+
+const audited = (v: RuleInput) => ({ name: v.name, number_id: v.number_id ?? null, match_type: v.match_type, pattern: v.pattern, action: v.action });
+
+export async function createRule(deps: Deps, v: RuleInput, audit: Audit): Promise<number> {
+  const row = checkedRow(v);
   return deps.db.transaction(async (trx) => {
-    const [row] = await trx('auto_reply_rules').insert({
-      number_id: v.number_id ?? null, name: v.name, match_type: v.match_type, pattern: v.pattern, action: v.action,
-      action_value: JSON.stringify(value), enabled: true, position: v.position ?? 0, created_at: deps.clock.now(),
-    }).returning('id');
-    const id = Number(typeof row === 'object' ? (row as { id: number }).id : row);
-    await audit(trx, { action: 'whatsapp.auto_reply_created', entityType: 'auto_reply_rule', entityId: id, after: { name: v.name, match_type: v.match_type, pattern: v.pattern, action: v.action } });
+    const [inserted] = await trx('auto_reply_rules').insert({ ...row, enabled: true, created_at: deps.clock.now() }).returning('id');
+    const id = Number(typeof inserted === 'object' ? (inserted as { id: number }).id : inserted);
+    await audit(trx, { action: 'whatsapp.auto_reply_created', entityType: 'auto_reply_rule', entityId: id, after: audited(v) });
     return id;
   });
+}
+
+/** Replaces a rule's matching and action; its on/off state and creation time stay. */
+export async function updateRule(deps: Deps, id: number, v: RuleInput, audit: Audit): Promise<AutoReplyRule> {
+  const before = await getRule(deps, id);
+  const row = checkedRow(v);
+  await deps.db.transaction(async (trx) => {
+    await trx('auto_reply_rules').where({ id }).update(row);
+    await audit(trx, {
+      action: 'whatsapp.auto_reply_updated', entityType: 'auto_reply_rule', entityId: id,
+      before: { name: before.name, number_id: before.numberId, match_type: before.matchType, pattern: before.pattern, action: before.action },
+      after: audited(v),
+    });
+  });
+  return getRule(deps, id);
+}
+
+/** The rule as the edit form's values (the inverse of RuleInput). */
+export function ruleFormValues(rule: AutoReplyRule): Record<string, string> {
+  const base: Record<string, string> = {
+    name: rule.name, number_id: rule.numberId ? String(rule.numberId) : '', match_type: rule.matchType,
+    pattern: rule.pattern, action: rule.action, position: String(rule.position),
+  };
+  switch (rule.action) {
+    case 'reply_text': return { ...base, reply_text: rule.value.text };
+    case 'reply_template': return { ...base, template_id: String(rule.value.templateId), template_params: (rule.value.params ?? []).join(', ') };
+    case 'tag': return { ...base, tag: rule.value.tag };
+    case 'assign': return { ...base, user_id: String(rule.value.userId) };
+  }
 }
 
 async function getRule(deps: Deps, id: number): Promise<AutoReplyRule> {

@@ -73,6 +73,37 @@ describe('rules in action', () => {
     assert.equal(conv.assigned_user_id, owner.id);
   });
 
+  it('editing a rule changes what it answers, keeps it off when it was off, and refuses bad input on the edit form', async () => {
+    await addRule({ name: 'Horario', match_type: 'keyword', pattern: 'horario', action: 'reply_text', reply_text: 'Abrimos a las 9.' });
+    const rule = await t.app.deps.db('auto_reply_rules').where({ name: 'Horario' }).first();
+    const edit = await t.owner.get(`/settings/auto-replies/${rule.id}/edit`);
+    assert.equal(edit.status, 200);
+    assert.match(edit.text, /Abrimos a las 9\./, 'the form shows the current reply');
+    const form = { name: 'Horario nuevo', match_type: 'keyword', pattern: 'abren, horario', action: 'reply_text', reply_text: 'Abrimos de 8 a 20 h.' };
+    const saved = await t.owner.post(`/settings/auto-replies/${rule.id}`, form, { csrfFrom: `/settings/auto-replies/${rule.id}/edit` });
+    assert.equal(saved.status, 302);
+    const W = '5215510000006';
+    await write(W, '¿A qué hora abren?');
+    assert.equal(outbound(W).length, 1);
+    assert.match(outbound(W)[0]!, /Abrimos de 8 a 20 h\./);
+
+    await t.owner.post(`/settings/auto-replies/${rule.id}/toggle`, {}, { csrfFrom: '/settings/auto-replies' });
+    await t.owner.post(`/settings/auto-replies/${rule.id}`, { ...form, reply_text: 'Otro texto' }, { csrfFrom: `/settings/auto-replies/${rule.id}/edit` });
+    const row = await t.app.deps.db('auto_reply_rules').where({ id: rule.id }).first();
+    assert.equal(Boolean(row.enabled), false, 'an edit does not switch a rule back on');
+    assert.match(String(row.action_value), /Otro texto/);
+
+    const bad = await t.owner.post(`/settings/auto-replies/${rule.id}`, { ...form, match_type: 'regex', pattern: '[' }, { csrfFrom: `/settings/auto-replies/${rule.id}/edit` });
+    assert.equal(bad.status, 422);
+    assert.match(bad.text, /expresión regular no es válida/);
+    assert.match(bad.text, /value="\["/, 'the typed pattern is kept');
+    const missing = await t.owner.post(`/settings/auto-replies/${rule.id}`, { ...form, reply_text: '' }, { csrfFrom: `/settings/auto-replies/${rule.id}/edit` });
+    assert.equal(missing.status, 422);
+    assert.equal((await t.owner.get('/settings/auto-replies/999999/edit')).status, 404);
+    const audit = await t.app.deps.db('audit_log').where({ action: 'whatsapp.auto_reply_updated', entity_id: String(rule.id) });
+    assert.equal(audit.length, 2);
+  });
+
   it('a bad regex is refused in the form with a Spanish message', async () => {
     const res = await addRule({ name: 'Mala', match_type: 'regex', pattern: '(', action: 'reply_text', reply_text: 'x' });
     assert.equal(res.status, 422);
