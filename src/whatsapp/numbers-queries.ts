@@ -26,6 +26,9 @@ export type WaNumber = {
   tokenLast4: string | null;
   secretLast4: string | null;
   lastCheckedAt: number | null;
+  /** Last successful subscribed_apps call for the WABA, or null; `webhooksError` is the last failure. */
+  webhooksSubscribedAt: number | null;
+  webhooksError: string | null;
   createdAt: number;
   updatedAt: number;
 };
@@ -53,6 +56,8 @@ export function toNumber(r: Row): WaNumber {
     tokenLast4: nul<string>(r.token_last4),
     secretLast4: nul<string>(r.secret_last4),
     lastCheckedAt: r.last_checked_at === null || r.last_checked_at === undefined ? null : Number(r.last_checked_at),
+    webhooksSubscribedAt: r.webhooks_subscribed_at === null || r.webhooks_subscribed_at === undefined ? null : Number(r.webhooks_subscribed_at),
+    webhooksError: nul<string>(r.webhooks_error),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };

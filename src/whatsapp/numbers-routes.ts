@@ -10,7 +10,7 @@ import { DAYS, formatDayRanges } from './business-hours.js';
 import { metaErrorText } from './meta-errors.js';
 import { allNumbers, type WaNumber } from './numbers-queries.js';
 import { NumberInput, NumberUpdate } from './numbers-schema.js';
-import { createNumber, getNumber, newVerifyToken, removeNumber, testConnection, updateNumber } from './numbers-service.js';
+import { createNumber, getNumber, newVerifyToken, removeNumber, subscribeWebhooks, testConnection, updateNumber, type SubscribeOutcome } from './numbers-service.js';
 import { WEBHOOK_PATH } from './webhook-routes.js';
 
 const BASE = '/settings/whatsapp';
@@ -33,6 +33,11 @@ export function editValues(n: WaNumber): Record<string, string> {
 
 const guard = [requireUser, can('numbers:manage')];
 
+function flashSubscription(req: Request, n: WaNumber, outcome: SubscribeOutcome): void {
+  if (outcome.ok) req.flash('success', 'whatsapp.numbers.subscribe_ok', { waba: n.wabaId });
+  else req.flash('error', 'whatsapp.numbers.subscribe_failed', { error: metaErrorText(req.t, outcome.code, outcome.details ?? outcome.message), meta: outcome.message });
+}
+
 function formRoutes(r: Router, deps: Deps, webhookUrl: string): void {
   r.get(BASE, ...guard, async (req, res) => {
     const [numbers, limit, used] = await Promise.all([allNumbers(deps.db), deps.plans.limit('numbers'), deps.plans.usage('numbers')]);
@@ -47,6 +52,7 @@ function formRoutes(r: Router, deps: Deps, webhookUrl: string): void {
     res.form('numbers/new', { title: req.t('whatsapp.numbers.new'), webhookUrl });
     const n = await createNumber(deps, parse(NumberInput, req.body), req.audit);
     req.flash('success', 'whatsapp.numbers.created', { name: n.label });
+    flashSubscription(req, n, await subscribeWebhooks(deps, n.id, req.audit));
     res.redirect(`${BASE}#number-${n.id}`);
   });
 
@@ -70,6 +76,12 @@ function actionRoutes(r: Router, deps: Deps): void {
     const n = await removeNumber(deps, idOf(req), req.audit);
     req.flash('success', 'whatsapp.numbers.removed', { name: n.label });
     res.redirect(BASE);
+  });
+
+  r.post(`${BASE}/:id/subscribe`, ...guard, async (req, res) => {
+    const n = await getNumber(deps, idOf(req));
+    flashSubscription(req, n, await subscribeWebhooks(deps, n.id, req.audit));
+    res.redirect(`${BASE}#number-${n.id}`);
   });
 
   r.post(`${BASE}/:id/test`, ...guard, async (req, res) => {

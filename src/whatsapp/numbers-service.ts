@@ -92,9 +92,16 @@ export async function removeNumber(deps: Deps, id: number, audit: Audit): Promis
   return n;
 }
 
-export type ConnectionCheck =
-  | { ok: true; info: PhoneNumberInfo }
-  | { ok: false; code: number | null; message: string; details: string | null };
+export type CallFailure = { ok: false; code: number | null; message: string; details: string | null };
+export type ConnectionCheck = { ok: true; info: PhoneNumberInfo } | CallFailure;
+export type SubscribeOutcome = { ok: true } | CallFailure;
+
+/** A Graph failure as the settings page shows it; anything else is not ours to explain and is rethrown. */
+function failureOf(err: unknown): CallFailure {
+  if (err instanceof MetaApiError) return { ok: false, code: err.code, message: err.message, details: err.details ?? null };
+  if (err instanceof WhatsAppTransportError) return { ok: false, code: null, message: err.message, details: err.kind };
+  throw err;
+}
 
 /** Calls Meta (getPhoneNumberInfo) with the stored token; records name, quality and tier, or the error. */
 export async function testConnection(deps: Deps, id: number): Promise<ConnectionCheck> {
@@ -109,13 +116,36 @@ export async function testConnection(deps: Deps, id: number): Promise<Connection
     });
     return { ok: true, info };
   } catch (err) {
-    if (err instanceof MetaApiError) {
-      const patch: Record<string, unknown> = { last_checked_at: now };
-      if (err.code === 190) patch.status = 'token_invalid';
-      await deps.db('wa_numbers').where({ id }).update(patch);
-      return { ok: false, code: err.code, message: err.message, details: err.details ?? null };
-    }
-    if (err instanceof WhatsAppTransportError) return { ok: false, code: null, message: err.message, details: err.kind };
-    throw err;
+    const failure = failureOf(err);
+    await deps.db('wa_numbers').where({ id }).update({ last_checked_at: now, ...(failure.code === 190 ? { status: 'token_invalid' } : {}) });
+    return failure;
   }
+}
+
+/**
+ * Subscribes our Meta app to the number's WABA (POST /{WABA}/subscribed_apps,
+ * cloud-api.md §1): without it Meta sends this WABA's messages and statuses
+ * nowhere. Done right after a number is added and again on demand; the
+ * outcome is kept on the number so the settings page can say so. Without
+ * `audit` (the sandbox at boot) no audit entry is written.
+ */
+export async function subscribeWebhooks(deps: Deps, id: number, audit?: Audit): Promise<SubscribeOutcome> {
+  const n = await getNumber(deps, id);
+  const now = deps.clock.now();
+  let outcome: SubscribeOutcome;
+  try {
+    const { accessToken } = await numberSecrets(deps, n.id);
+    await clientFor(deps, n).subscribeApp(n.wabaId, accessToken);
+    outcome = { ok: true };
+  } catch (err) {
+    outcome = failureOf(err);
+  }
+  await deps.db.transaction(async (trx) => {
+    const patch: Record<string, unknown> = outcome.ok
+      ? { webhooks_subscribed_at: now, webhooks_error: null }
+      : { webhooks_error: outcome.code === null ? outcome.message : `(#${outcome.code}) ${outcome.message}`, ...(outcome.code === 190 ? { status: 'token_invalid' } : {}) };
+    await trx('wa_numbers').where({ id }).update(patch);
+    await audit?.(trx, { action: 'whatsapp.number_webhooks_subscribed', entityType: 'wa_number', entityId: id, after: { waba_id: n.wabaId, ok: outcome.ok, code: outcome.ok ? null : outcome.code } });
+  });
+  return outcome;
 }

@@ -58,6 +58,30 @@ describe('numbers', () => {
     assert.ok(audit && !JSON.stringify(audit).includes(TOKEN), 'audited without the secret');
   });
 
+  it('adding a number subscribes our app to its WABA webhooks, and the page says so', async () => {
+    assert.ok(meta.state.subscriptions.has('102290129340398'), 'POST /{WABA}/subscribed_apps reached Meta');
+    const row = await t.app.deps.db('wa_numbers').where({ phone_number_id: '106540352242922' }).first();
+    assert.ok(Number(row.webhooks_subscribed_at) > 0);
+    assert.equal(row.webhooks_error, null);
+    const page = await t.owner.get('/settings/whatsapp');
+    const card = page.text.slice(page.text.indexOf(`id="number-${row.id}"`));
+    assert.match(card, /Webhooks de Meta<\/th><td data-webhooks-state>\s*<span class="badge badge-success">Suscritos desde/);
+  });
+
+  it('a failed subscription is shown with Meta\'s code and can be retried from the number', async () => {
+    const row = await t.app.deps.db('wa_numbers').where({ phone_number_id: '106540352242922' }).first();
+    meta.state.addErrorRule({ route: 'subscribed_apps', code: 200, message: '(#200) Permissions error', times: 1 });
+    const failed = await t.owner.post(`/settings/whatsapp/${row.id}/subscribe`, {}, { csrfFrom: '/settings/whatsapp' });
+    assert.equal(failed.status, 302);
+    const page = await t.owner.get('/settings/whatsapp');
+    assert.match(page.text, /No se pudo suscribir la app a los webhooks de la cuenta\..*\(código 200\)/);
+    assert.match(page.text, /La última suscripción falló: \(#200\) \(#200\) Permissions error/);
+    assert.equal((await t.owner.post(`/settings/whatsapp/${row.id}/subscribe`, {}, { csrfFrom: '/settings/whatsapp' })).status, 302);
+    const after = await t.app.deps.db('wa_numbers').where({ id: row.id }).first();
+    assert.equal(after.webhooks_error, null, 'a later success clears the error');
+    assert.equal((await t.app.deps.db('audit_log').where({ action: 'whatsapp.number_webhooks_subscribed', entity_id: String(row.id) })).length, 3);
+  });
+
   it('the plan allows one number (the sandbox does not count)', async () => {
     const res = await t.owner.post('/settings/whatsapp', form({ phone_number_id: '106540352242999' }), { csrfFrom: '/settings/whatsapp/new' });
     assert.equal(res.status, 402);

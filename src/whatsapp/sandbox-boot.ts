@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import type { Deps } from '../deps.js';
 import { decrypt, encrypt } from '../secrets/secrets.js';
 import { sandboxNumber, type WaNumber } from './numbers-queries.js';
-import { newVerifyToken } from './numbers-service.js';
+import { newVerifyToken, subscribeWebhooks } from './numbers-service.js';
 import { createSandboxServer, SANDBOX_DEFAULTS, type Sandbox, type SandboxOptions } from './sandbox/index.js';
 import { SAMPLE_TEMPLATES } from './sandbox-samples.js';
 import { syncTemplates } from './templates-sync.js';
@@ -69,6 +69,7 @@ export async function startSandbox(deps: Deps, opts: StartSandboxOptions): Promi
   await deps.db('wa_numbers').where({ id }).update({ graph_url: sandbox.url, status: 'active', updated_at: deps.clock.now() });
   await restoreWindows(deps, sandbox, id, String(row.phone_number_id));
   invalidateWebhookSecrets(deps);
+  await subscribeWebhooks(deps, id);
   if (opts.samples !== false) {
     for (const t of SAMPLE_TEMPLATES) sandbox.state.addTemplate({ ...t, wabaId: String(row.waba_id) });
     await syncTemplates(deps, { numberId: id });
