@@ -10,6 +10,7 @@ import * as m0006 from './20261124_0006_import_export.js';
 import * as m0007 from './20261124_0007_whatsapp_channel.js';
 import * as m0010 from './20261203_0010_template_management.js';
 import * as m0013 from './20261203_0013_messages_campaign_index.js';
+import * as m0014 from './20261203_0014_number_webhook_subscription.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -22,4 +23,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261124_0007_whatsapp_channel', m0007],
   ['20261203_0010_template_management', m0010],
   ['20261203_0013_messages_campaign_index', m0013],
+  ['20261203_0014_number_webhook_subscription', m0014],
 ];
