@@ -79,3 +79,29 @@ export function parseRgb(css: string): [number, number, number] {
   if (!m) throw new Error(`not an rgb() colour: ${css}`);
   return [Number(m[1]), Number(m[2]), Number(m[3])];
 }
+
+/** Signs in through the login form and waits for the dashboard. */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('#f-email', email);
+  await page.fill('#f-password', password);
+  await Promise.all([page.waitForURL(`${baseUrl}/`), page.click('form[action="/login"] button[type=submit]')]);
+}
+
+/** Waits until the element's text matches `pattern` (live counts, polled progress) and returns that text. */
+export async function waitForText(page: Page, selector: string, pattern: RegExp, timeout = 15_000): Promise<string> {
+  try {
+    const handle = await page.waitForFunction(
+      ([sel, src, flags]) => {
+        const text = document.querySelector(sel!)?.textContent ?? '';
+        return new RegExp(src!, flags).test(text) ? text : false;
+      },
+      [selector, pattern.source, pattern.flags],
+      { timeout },
+    );
+    return String(await handle.jsonValue()).trim();
+  } catch (err) {
+    const now = await page.locator(selector).first().textContent({ timeout: 1_000 }).catch(() => null);
+    throw new Error(`${selector} never matched ${pattern} within ${timeout} ms (text now: ${JSON.stringify(now)})`, { cause: err });
+  }
+}
