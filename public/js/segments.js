@@ -1,11 +1,12 @@
 // Segment builder and live counts. Progressive: without this file the form
 // still works with the definition as JSON text; with it, people build AND/OR
-// groups of rules and see how many contacts match while they edit.
+// groups of rules, nested as deep as the compiler accepts (meta.maxDepth
+// levels, the outer group being the first), and see how many contacts match
+// while they edit.
 (function () {
   'use strict';
   var VALUELESS = { is_set: 1, is_not_set: 1 };
   var LISTS = { in: 1, not_in: 1 };
-  var MAX_DEPTH = 2;
 
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
@@ -35,6 +36,7 @@
     this.countUrl = root.getAttribute('data-count-url');
     this.live = form.querySelector('[data-live-count]');
     this.byField = {};
+    this.maxDepth = this.meta.maxDepth || 1;
     var self = this;
     this.meta.fields.forEach(function (f) { self.byField[f.field] = f; });
     var tree;
@@ -95,16 +97,24 @@
       node[select.value] = list;
       self.changed(true);
     });
-    var list = el('ol', { class: 'builder-list' });
+    var list = el('ol', { class: 'builder-list builder-list-' + (mode === 'all' ? 'and' : 'or') });
     kids.forEach(function (kid, i) {
-      list.appendChild(el('li', {}, [kid.all || kid.any ? self.group(kid, depth + 1, kids, i) : self.rule(kid, kids, i)]));
+      var conj = i ? el('span', { class: 'builder-conj', 'aria-hidden': 'true', text: self.t(mode === 'all' ? 'and' : 'or') }) : null;
+      list.appendChild(el('li', {}, [conj, kid.all || kid.any ? self.group(kid, depth + 1, kids, i) : self.rule(kid, kids, i)]));
     });
     var add = el('button', { type: 'button', class: 'btn btn-secondary btn-sm', text: this.t('add_rule') });
     add.addEventListener('click', function () { kids.push({ field: 'name', op: 'contains', value: '' }); self.changed(true); });
     var actions = el('div', { class: 'btn-row' }, [add]);
-    if (depth < MAX_DEPTH) {
-      var addGroup = el('button', { type: 'button', class: 'btn btn-ghost btn-sm', text: this.t('add_group') });
-      addGroup.addEventListener('click', function () { kids.push({ any: [{ field: 'name', op: 'contains', value: '' }] }); self.changed(true); });
+    // A group at `depth` is level depth + 1; a group added inside it must stay within maxDepth levels.
+    if (depth + 2 <= this.maxDepth) {
+      var addGroup = el('button', { type: 'button', class: 'btn btn-ghost btn-sm', text: this.t('add_group'), 'data-add-group': '' });
+      addGroup.addEventListener('click', function () {
+        // The new group starts with the other connective: an OR inside an AND, an AND inside an OR.
+        var inner = {};
+        inner[mode === 'all' ? 'any' : 'all'] = [{ field: 'name', op: 'contains', value: '' }];
+        kids.push(inner);
+        self.changed(true);
+      });
       actions.appendChild(addGroup);
     }
     if (parent) {
@@ -112,7 +122,9 @@
       rm.addEventListener('click', function () { parent.splice(index, 1); self.changed(true); });
       actions.appendChild(rm);
     }
-    return el('div', { class: 'builder-group', role: 'group', 'aria-label': this.t('group_label') }, [this.labelled(this.t('group_label'), select), list, actions]);
+    var label = depth ? this.t('nested_group') + ' (' + (depth + 1) + ')' : this.t('group_label');
+    return el('div', { class: 'builder-group builder-depth-' + depth, role: 'group', 'aria-label': label, 'data-depth': String(depth) },
+      [this.labelled(label, select), list, actions]);
   };
 
   Builder.prototype.fieldSelect = function (rule) {
@@ -199,7 +211,7 @@
       b.addEventListener('change', function () { rule.value = b.value === 'true'; self.changed(false); });
       return this.labelled(this.t('value'), b);
     }
-    if (kind === 'choice' && meta.choices) {
+    if (kind === 'choice' && meta.choices && meta.choices.length) {
       var multiple = LISTS[rule.op] || rule.op === 'has' || rule.op === 'has_not';
       return this.labelled(this.t('value'), this.choiceSelect(meta, rule, multiple));
     }
@@ -220,8 +232,9 @@
       list.setAttribute('placeholder', this.t('list_hint'));
       return this.labelled(this.t('value'), list);
     }
-    var input = this.input(kind, rule.value, function (v) { rule.value = v; self.changed(false); });
+    var input = this.input(kind === 'choice' && meta.field === 'campaign' ? 'number' : kind, rule.value, function (v) { rule.value = v; self.changed(false); });
     if (kind === 'days') input.setAttribute('placeholder', this.t('days_hint'));
+    if (meta.field === 'campaign') input.setAttribute('placeholder', this.t('no_campaigns'));
     return this.labelled(this.t('value'), input);
   };
 

@@ -69,6 +69,38 @@ describe('contacts and segment builder in a real browser', { skip }, () => {
     assert.deepEqual(browser.problems, []);
   });
 
+  it('nests groups as deep as the compiler allows (4 levels) and counts while editing', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${app.url}/segments/new`);
+    await page.fill('#f-name', 'Anidado');
+    await page.click('[data-builder] > .builder-depth-0 > .btn-row [data-add-group]');
+    await page.click('.builder-depth-1 > .btn-row [data-add-group]');
+    await page.click('.builder-depth-2 > .btn-row [data-add-group]');
+    assert.equal(await page.locator('.builder-depth-3').count(), 1);
+    assert.equal(await page.locator('.builder-depth-3 > .btn-row [data-add-group]').count(), 0, 'no fifth level');
+    // The new groups alternate AND / OR; drop the placeholder rules of levels 2 and 3.
+    assert.equal(await page.locator('.builder-depth-1 > .field select').inputValue(), 'any');
+    assert.equal(await page.locator('.builder-depth-2 > .field select').inputValue(), 'all');
+    await page.locator('.builder-depth-2 > .builder-list > li > .builder-rule button').click();
+    await page.locator('.builder-depth-1 > .builder-list > li > .builder-rule button').click();
+    const deep = page.locator('.builder-depth-3 .builder-rule');
+    await deep.locator('select').nth(0).selectOption('tag');
+    await deep.locator('select').nth(2).selectOption({ label: 'vip' });
+    await page.waitForFunction(() => /3 contactos coinciden/.test(document.querySelector('[data-live-count]')?.textContent ?? ''));
+    // Level 4 is an OR: vip or Óscar.
+    await page.click('.builder-depth-3 > .btn-row button:has-text("Agregar condición")');
+    const second = page.locator('.builder-depth-3 .builder-rule').nth(1);
+    await second.locator('select').nth(0).selectOption('name');
+    await second.locator('input').fill('oscar');
+    await page.waitForFunction(() => /6 contactos coinciden/.test(document.querySelector('[data-live-count]')?.textContent ?? ''));
+    await screenshot(page, 'contacts-02b-builder-nested.png');
+    await Promise.all([page.waitForURL(`${app.url}/segments`), page.click('form[data-segment-form] button[type=submit]')]);
+    const saved = await app.deps.db('segments').where({ name: 'Anidado' }).first();
+    const def = JSON.parse(saved.definition);
+    assert.equal(def.all[0].any[0].all[0].any.length, 2, JSON.stringify(def));
+    assert.deepEqual(browser.problems, []);
+  });
+
   it('fits a phone screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${app.url}/contacts`);
