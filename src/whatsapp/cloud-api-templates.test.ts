@@ -127,7 +127,7 @@ describe('template management', () => {
       language: 'en_US',
       category: 'MARKETING',
       parameterFormat: 'NAMED',
-      components: [{ type: 'BODY', text: 'Hi {{first_name}}' }],
+      components: [{ type: 'BODY', text: 'Hi {{first_name}}, welcome!', example: { body_text_named_params: [{ param_name: 'first_name', example: 'Ana' }] } }],
     });
     const [t] = await client.listAllTemplates(D.wabaId, D.token, { name: 'named_hello' });
     assert.equal(t?.parameterFormat, 'NAMED');

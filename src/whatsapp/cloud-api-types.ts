@@ -105,6 +105,20 @@ export interface TemplateDefinition {
   allowCategoryChange?: boolean;
 }
 
+/** An edit of an existing template (POST /{template-id}). */
+export interface TemplateEdit {
+  category?: TemplateCategory;
+  /** Replace every existing component. */
+  components?: TemplateComponentDef[];
+  parameterFormat?: 'POSITIONAL' | 'NAMED';
+}
+
+/** A file sent through the Resumable Upload API; `handle` is the template header example. */
+export interface UploadedSample {
+  uploadId: string;
+  handle: string;
+}
+
 export interface CreatedTemplate {
   id: string;
   status: TemplateStatus;

@@ -19,8 +19,11 @@ import {
   type TemplateDefinition,
   type TemplateInfo,
   type TemplatePage,
+  type TemplateEdit,
   type TemplateStatus,
+  type UploadedSample,
 } from './cloud-api-types.js';
+import { MetaApiError, NO_ENVELOPE_CODE } from './errors.js';
 import { FormData, GraphHttp } from './graph-http.js';
 import { markReadBody, type OutboundMessage } from './messages.js';
 
@@ -222,6 +225,60 @@ export class CloudApiClient {
     return toSuccess(raw);
   }
 
+  /**
+   * Edits a template (APPROVED, REJECTED or PAUSED only): `components`, when
+   * given, replace all of them; an approved template's category cannot change.
+   * The template goes back to review.
+   */
+  async editTemplate(templateId: string, token: string, edit: TemplateEdit, opts: CallOptions = {}): Promise<boolean> {
+    const body: Record<string, unknown> = {};
+    if (edit.category) body.category = edit.category;
+    if (edit.components) body.components = edit.components;
+    if (edit.parameterFormat) body.parameter_format = edit.parameterFormat;
+    const raw = await this.http.json<unknown>({
+      method: 'POST',
+      url: this.url(enc(templateId)),
+      token,
+      body: JSON.stringify(body),
+      signal: opts.signal,
+    });
+    return toSuccess(raw);
+  }
+
+  /**
+   * Meta's Resumable Upload API, for the example file of a media template
+   * header: opens an upload session on the app (`POST /{app-id}/uploads`),
+   * sends the bytes from offset 0 (`POST /{upload-id}`) and returns the handle
+   * for `components[HEADER].example.header_handle`.
+   */
+  async uploadTemplateSample(
+    appId: string,
+    token: string,
+    file: { data: Uint8Array; mimeType: string; filename?: string },
+    opts: CallOptions = {},
+  ): Promise<UploadedSample> {
+    const session = await this.http.json<{ id?: unknown }>({
+      method: 'POST',
+      url: this.url(`${enc(appId)}/uploads`, { file_name: file.filename, file_length: file.data.length, file_type: file.mimeType }),
+      token,
+      signal: opts.signal,
+    });
+    const uploadId = typeof session.id === 'string' && session.id.startsWith('upload:') ? session.id : undefined;
+    if (!uploadId) throw new MetaApiError(200, { code: NO_ENVELOPE_CODE, message: 'unexpected Graph response: no upload session id' });
+    const raw = await this.http.json<{ h?: unknown }>({
+      method: 'POST',
+      url: this.uploadUrl(uploadId),
+      token,
+      // Meta documents this step with the OAuth scheme and a file_offset header.
+      headers: { authorization: `OAuth ${token}`, file_offset: '0', 'content-type': 'application/octet-stream' },
+      body: file.data,
+      signal: opts.signal,
+      timeoutMs: this.downloadTimeoutMs,
+    });
+    if (typeof raw.h !== 'string' || !raw.h) throw new MetaApiError(200, { code: NO_ENVELOPE_CODE, message: 'unexpected Graph response: no upload handle' });
+    return { uploadId, handle: raw.h };
+  }
+
   async getPhoneNumberInfo(phoneNumberId: string, token: string, opts: CallOptions = {}): Promise<PhoneNumberInfo> {
     const raw = await this.http.json<unknown>({
       method: 'GET',
@@ -254,6 +311,13 @@ export class CloudApiClient {
   /** Closes the keep-alive pool (only if the client created it). */
   async close(): Promise<void> {
     await this.http.close();
+  }
+
+  /** `upload:<id>?sig=<sig>`: the id is a path segment (its colon kept), the rest a query string. */
+  private uploadUrl(uploadId: string): string {
+    const q = uploadId.indexOf('?');
+    const id = q === -1 ? uploadId : uploadId.slice(0, q);
+    return `${this.base}/${enc(id).replace(/%3A/gi, ':')}${q === -1 ? '' : uploadId.slice(q)}`;
   }
 
   private sameOrigin(url: string): boolean {

@@ -14,8 +14,10 @@ export interface GraphCall {
   method: 'GET' | 'POST' | 'DELETE';
   url: string;
   token: string;
-  /** Pre-serialised JSON body (string) or a multipart form. */
-  body?: string | FormData;
+  /** Pre-serialised JSON body (string), a multipart form, or raw bytes (resumable uploads). */
+  body?: string | FormData | Uint8Array;
+  /** Extra request headers (e.g. `file_offset` of a resumable upload). */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
   userAgent?: string;
   /** Overrides the whole-call deadline (downloads need longer). */
@@ -119,6 +121,7 @@ export class GraphHttp {
       'user-agent': call.userAgent ?? this.opts.userAgent,
     };
     if (typeof call.body === 'string') headers['content-type'] = 'application/json';
+    if (call.headers) Object.assign(headers, call.headers);
     return request(call.url, {
       method: call.method,
       headers,

@@ -50,8 +50,9 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
 
 export function bearer(req: IncomingMessage): string | undefined {
   const h = req.headers.authorization;
-  if (!h || !h.startsWith('Bearer ')) return undefined;
-  return h.slice(7).trim() || undefined;
+  // Graph takes both schemes; Meta documents resumable uploads with `OAuth`.
+  const m = /^(?:Bearer|OAuth) (.+)$/.exec(h ?? '');
+  return m?.[1]?.trim() || undefined;
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

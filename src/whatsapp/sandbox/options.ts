@@ -23,6 +23,10 @@ export type SandboxRoute =
   | 'templates_list'
   | 'templates_create'
   | 'templates_delete'
+  | 'templates_edit'
+  | 'upload_session'
+  | 'upload_data'
+  | 'upload_status'
   | 'phone_number'
   | 'subscribed_apps';
 
@@ -71,6 +75,8 @@ export interface SandboxOptions {
   /** Accepted access tokens (default [SANDBOX_DEFAULTS.token]). Others → 190. */
   tokens?: string[];
   numbers?: SandboxNumber[];
+  /** Meta app ids accepting resumable uploads (`POST /{app-id}/uploads`; default [SANDBOX_DEFAULTS.appId]). */
+  appIds?: string[];
   statusWebhooks?: StatusWebhookOptions['mode'] | StatusWebhookOptions;
   /** Reject free-form sends outside the 24 h window (default true). */
   enforceWindow?: boolean;
@@ -98,6 +104,7 @@ export const SANDBOX_DEFAULTS = Object.freeze({
   displayPhoneNumber: '15550001111',
   verifiedName: 'ChatFlow Sandbox',
   wabaId: '200000000000001',
+  appId: '300000000000001',
 });
 
 export const WINDOW_MS = 24 * 3600 * 1000;

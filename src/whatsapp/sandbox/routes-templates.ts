@@ -1,8 +1,9 @@
-// Template management endpoints (cloud-api.md §6): paged list, create (PENDING), delete.
+// Template management endpoints (cloud-api.md §6): paged list, create (PENDING), edit, delete.
 import { arr, isObj, str } from '../json-read.js';
 import type { Ctx } from './context.js';
 import { readBody, sendGraphError, sendJson } from './http.js';
 import type { StoredTemplate } from './state.js';
+import { checkTemplateComponents } from './template-rules.js';
 
 const MAX_TEMPLATES = 250;
 const CATEGORIES = new Set(['MARKETING', 'UTILITY', 'AUTHENTICATION']);
@@ -78,13 +79,17 @@ export async function handleCreate(ctx: Ctx, wabaId: string): Promise<void> {
     return bad(`Content in this language already exists for ${name}`, 2388024);
   }
   if (state.templatesOf(wabaId).length >= MAX_TEMPLATES) return bad('Message template limit exceeded', 2388019);
+  const format = str(def.parameter_format)?.toUpperCase();
+  if (format && format !== 'NAMED' && format !== 'POSITIONAL') return bad('parameter_format must be POSITIONAL or NAMED');
+  const problem = checkTemplateComponents(def.components, format, state);
+  if (problem) return sendGraphError(ctx.res, problem);
   const t = state.addTemplate({
     wabaId,
     name,
     language,
     category: category as StoredTemplate['category'],
     components: arr(def.components) as StoredTemplate['components'],
-    parameterFormat: str(def.parameter_format) === 'NAMED' ? 'NAMED' : 'POSITIONAL',
+    parameterFormat: format === 'NAMED' ? 'NAMED' : 'POSITIONAL',
     status: 'PENDING',
   });
   sendJson(ctx.res, 200, { id: t.id, status: t.status, category: t.category });
@@ -94,9 +99,51 @@ export function handleDelete(ctx: Ctx, wabaId: string): void {
   const name = ctx.url.searchParams.get('name');
   if (!name) return sendGraphError(ctx.res, { code: 100, message: '(#100) The parameter name is required.' });
   const hsmId = ctx.url.searchParams.get('hsm_id') ?? undefined;
+  const targets = ctx.rt.state.templatesOf(wabaId).filter((t) => t.name === name && (hsmId === undefined || t.id === hsmId));
+  if (targets.some((t) => t.status === 'DISABLED')) {
+    return sendGraphError(ctx.res, { code: 100, message: '(#100) Invalid parameter', details: 'Disabled message templates cannot be deleted' });
+  }
   const removed = ctx.rt.state.deleteTemplates(wabaId, name, hsmId);
   if (removed === 0) {
     return sendGraphError(ctx.res, { code: 100, message: '(#100) Invalid parameter', details: `Message template "${name}" not found` });
   }
+  sendJson(ctx.res, 200, { success: true });
+}
+
+const EDITABLE = new Set(['APPROVED', 'REJECTED', 'PAUSED']);
+const DAY_MS = 24 * 3600_000;
+
+/** POST /{template-id}: new category and/or components (replacing all); back to review. */
+export async function handleEdit(ctx: Ctx, t: StoredTemplate): Promise<void> {
+  let def: unknown;
+  try {
+    def = JSON.parse((await readBody(ctx.req, 1024 * 1024)).toString('utf8'));
+  } catch {
+    def = undefined;
+  }
+  const bad = (details: string) => sendGraphError(ctx.res, { code: 100, message: '(#100) Invalid parameter', details });
+  if (!isObj(def)) return bad('body must be a JSON object');
+  const category = str(def.category)?.toUpperCase();
+  if (category === undefined && def.components === undefined) return bad('category or components is required');
+  if (category !== undefined && !CATEGORIES.has(category)) return bad('category must be MARKETING, UTILITY or AUTHENTICATION');
+  if (!EDITABLE.has(t.status)) return bad(`Only APPROVED, REJECTED or PAUSED templates can be edited; this one is ${t.status}`);
+  const now = ctx.rt.state.now();
+  if (t.status === 'APPROVED') {
+    if (category !== undefined && category !== t.category) return bad('The category of an approved template cannot be changed');
+    const recent = t.approvedEdits.filter((at) => now - at < 30 * DAY_MS);
+    if (recent.some((at) => now - at < DAY_MS)) return bad('An approved template can be edited once per 24 hours');
+    if (recent.length >= 10) return bad('An approved template can be edited 10 times per 30 days');
+  }
+  const format = str(def.parameter_format)?.toUpperCase() ?? t.parameter_format;
+  if (format !== 'NAMED' && format !== 'POSITIONAL') return bad('parameter_format must be POSITIONAL or NAMED');
+  if (def.components !== undefined) {
+    const problem = checkTemplateComponents(def.components, format, ctx.rt.state);
+    if (problem) return sendGraphError(ctx.res, problem);
+    t.components = arr(def.components) as StoredTemplate['components'];
+    t.parameter_format = format;
+  }
+  if (t.status === 'APPROVED') t.approvedEdits = [...t.approvedEdits.filter((at) => now - at < 30 * DAY_MS), now];
+  if (category !== undefined) t.category = category as StoredTemplate['category'];
+  t.status = 'PENDING';
   sendJson(ctx.res, 200, { success: true });
 }

@@ -10,7 +10,8 @@ import { pairBuckets, throughputBuckets } from './limits.js';
 import { SANDBOX_DEFAULTS, type SandboxOptions, type SandboxRoute, type StatusWebhookOptions } from './options.js';
 import { handleMessages } from './routes-messages.js';
 import { handleDownload, handleMediaDelete, handleMediaGet, handleUpload } from './routes-media.js';
-import { handleCreate, handleDelete, handleList } from './routes-templates.js';
+import { handleCreate, handleDelete, handleEdit, handleList } from './routes-templates.js';
+import { handleUploadData, handleUploadSession, handleUploadStatus, uploadSessionOf } from './routes-uploads.js';
 import { SandboxState, type StoredTemplate } from './state.js';
 import { StatusReporter } from './statuses.js';
 import { WebhookSender, type DeliveryRecord, type StatusTarget } from './webhooks.js';
@@ -76,6 +77,7 @@ function templateWebhook(t: StoredTemplate, nowSec: number): Record<string, unkn
 function buildRuntime(opts: SandboxOptions, appSecret: string): { rt: Runtime; sender: WebhookSender } {
   const state = new SandboxState({
     numbers: opts.numbers,
+    appIds: opts.appIds,
     tokens: opts.tokens,
     rules: opts.errorsFor,
     clock: opts.clock,
@@ -161,14 +163,19 @@ function sandboxApi(rt: Runtime, sender: WebhookSender, appSecret: string, close
   };
 }
 
-function routeName(method: string, edge: string | undefined, kind: { number: boolean; waba: boolean; media: boolean }): SandboxRoute | undefined {
+type Kind = { number: boolean; waba: boolean; media: boolean; app: boolean; upload: boolean; template: boolean };
+
+function routeName(method: string, edge: string | undefined, kind: Kind): SandboxRoute | undefined {
   if (edge === 'messages') return method === 'POST' && kind.number ? 'messages' : undefined;
   if (edge === 'media') return method === 'POST' && kind.number ? 'media_upload' : undefined;
   if (edge === 'message_templates' && kind.waba) {
     return method === 'GET' ? 'templates_list' : method === 'POST' ? 'templates_create' : method === 'DELETE' ? 'templates_delete' : undefined;
   }
   if (edge === 'subscribed_apps') return method === 'POST' && kind.waba ? 'subscribed_apps' : undefined;
+  if (edge === 'uploads') return method === 'POST' && kind.app ? 'upload_session' : undefined;
   if (edge) return undefined;
+  if (kind.upload) return method === 'POST' ? 'upload_data' : method === 'GET' ? 'upload_status' : undefined;
+  if (kind.template) return method === 'POST' ? 'templates_edit' : undefined;
   if (kind.media) return method === 'GET' ? 'media_get' : method === 'DELETE' ? 'media_delete' : undefined;
   return method === 'GET' && kind.number ? 'phone_number' : undefined;
 }
@@ -178,7 +185,8 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse, lat
   const segs = url.pathname.split('/').filter(Boolean);
   if (latencyMs > 0) await sleep(latencyMs);
   if (segs[0] === '_media' && segs[1] && req.method === 'GET') return handleDownload(rt, req, res, url, segs[1]);
-  const [version, id, edge, ...rest] = segs;
+  const [version, rawId, edge, ...rest] = segs;
+  const id = rawId?.replace(/^upload%3A/i, 'upload:');
   if (!version || !/^v\d+\.\d+$/.test(version) || !id || rest.length > 0) {
     return sendGraphError(res, { code: 100, message: '(#100) Unknown path components', details: url.pathname });
   }
@@ -189,7 +197,11 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse, lat
   const method = req.method ?? 'GET';
   const number = rt.state.numbers.get(id);
   const media = rt.state.media.get(id);
-  const name = routeName(method, edge, { number: !!number, waba: rt.state.wabaIds().includes(id), media: !!media });
+  const upload = id.startsWith('upload:') ? uploadSessionOf({ rt, url, id }) : undefined;
+  const template = rt.state.templateById(id);
+  const name = routeName(method, edge, {
+    number: !!number, waba: rt.state.wabaIds().includes(id), media: !!media, app: rt.state.appIds.has(id), upload: !!upload, template: !!template,
+  });
   if (!name) {
     return sendGraphError(res, {
       code: 100,
@@ -219,6 +231,14 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse, lat
       return handleCreate(ctx, id);
     case 'templates_delete':
       return handleDelete(ctx, id);
+    case 'templates_edit':
+      return handleEdit(ctx, template!);
+    case 'upload_session':
+      return handleUploadSession(ctx, id);
+    case 'upload_data':
+      return handleUploadData(ctx, upload!);
+    case 'upload_status':
+      return handleUploadStatus(ctx, upload!);
     default: // subscribed_apps
       rt.state.subscriptions.add(id);
       return sendJson(res, 200, { success: true });

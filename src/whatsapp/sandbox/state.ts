@@ -13,6 +13,30 @@ export interface StoredTemplate {
   category: TemplateCategory;
   parameter_format: 'POSITIONAL' | 'NAMED';
   components: TemplateComponentDef[];
+  /** When it was edited while APPROVED (epoch ms): Meta allows 1 per 24 h, 10 per 30 days. */
+  approvedEdits: number[];
+}
+
+/** A resumable upload session (`POST /{app-id}/uploads`) and the bytes received so far. */
+export interface UploadSession {
+  id: string;
+  sig: string;
+  appId: string;
+  fileLength: number;
+  fileType: string;
+  fileName?: string;
+  chunks: Buffer[];
+  offset: number;
+  handle?: string;
+}
+
+/** What an upload handle stands for (a template header example). */
+export interface UploadedFile {
+  handle: string;
+  mimeType: string;
+  size: number;
+  sha256: string;
+  fileName?: string;
 }
 
 export interface StoredMedia {
@@ -48,6 +72,7 @@ type LiveRule = ErrorRule & { left: number };
 
 export interface StateInit {
   numbers?: SandboxNumber[];
+  appIds?: string[];
   tokens?: string[];
   rules?: ErrorRule[];
   clock?: { now(): number };
@@ -60,6 +85,11 @@ export class SandboxState {
   readonly tokens: Set<string>;
   readonly media = new Map<string, StoredMedia>();
   readonly subscriptions = new Set<string>();
+  readonly appIds: Set<string>;
+  /** Resumable upload sessions by id (`upload:…`, without the `?sig=`). */
+  readonly uploads = new Map<string, UploadSession>();
+  /** Completed uploads by handle. */
+  readonly handles = new Map<string, UploadedFile>();
   readonly stats = { accepted: 0, rejected: 0, inbound: 0, markedRead: 0 };
   /** Graph calls received, per route. */
   readonly requests: Partial<Record<SandboxRoute, number>> = {};
@@ -88,6 +118,7 @@ export class SandboxState {
     ];
     for (const n of numbers) this.numbers.set(n.phoneNumberId, n);
     this.tokens = new Set(init.tokens ?? [SANDBOX_DEFAULTS.token]);
+    this.appIds = new Set(init.appIds ?? [SANDBOX_DEFAULTS.appId]);
     for (const r of init.rules ?? []) this.addErrorRule(r);
     this.clock = init.clock ?? Date;
     this.logMessages = init.logMessages ?? true;
@@ -133,6 +164,7 @@ export class SandboxState {
       category: def.category ?? 'UTILITY',
       parameter_format: def.parameterFormat ?? 'POSITIONAL',
       components: def.components ?? [{ type: 'BODY', text: def.name }],
+      approvedEdits: [],
     };
     const list = this.templates.get(wabaId) ?? [];
     list.push(t);
@@ -142,6 +174,14 @@ export class SandboxState {
 
   templatesOf(wabaId: string): StoredTemplate[] {
     return this.templates.get(wabaId) ?? [];
+  }
+
+  templateById(id: string): StoredTemplate | undefined {
+    for (const list of this.templates.values()) {
+      const t = list.find((x) => x.id === id);
+      if (t) return t;
+    }
+    return undefined;
   }
 
   findTemplate(wabaId: string, name: string, language: string): StoredTemplate | undefined {
