@@ -12,7 +12,7 @@ import { loadSecrets } from './secrets/secrets.js';
 import { SETTING_KEYS, settingValue } from './settings/service.js';
 import { ensureInstalledAt } from './setup/service.js';
 import { countUsers } from './users/queries.js';
-import { countContacts } from './contacts/queries.js';
+import { counterValue } from './plans/counters.js';
 import { countCustomFields } from './contacts/fields-queries.js';
 import { registerChannelUsage } from './whatsapp/channel-usage.js';
 
@@ -41,7 +41,7 @@ export async function boot(config: Config, opts: BootOptions = {}): Promise<Deps
     () => clock.now(),
   );
   plans.registerUsage('users', (d) => countUsers(d, { activeOnly: true }));
-  plans.registerUsage('contacts', countContacts);
+  plans.registerUsage('contacts', (d) => counterValue(d, 'contacts'));
   plans.registerUsage('custom_fields', countCustomFields);
   registerChannelUsage(plans, config, clock);
   return { config, db, log, secrets, clock, events: new EventBus(), brand: new BrandStore(config.dataDir), plans, catalog: buildCatalog() };

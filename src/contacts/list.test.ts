@@ -1,10 +1,10 @@
 // The contacts list over HTTP: search (accent-free name fragment, phone
 // prefix, e-mail), filters, every sort with keyset pages (no duplicates or
-// gaps), and bulk actions on all matching contacts. SQLite and Postgres.
+// gaps) and the export link. Bulk actions: bulk/bulk.test.ts. SQLite and Postgres.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { pageOfContacts } from './list.js';
-import { installed, listedIds, nextLink, seedContact, signedIn, textOf, type Session } from './test-support.js';
+import { installed, listedIds, nextLink, seedContact, textOf, type Session } from './test-support.js';
 
 let s: Session;
 const all: number[] = [];
@@ -117,51 +117,7 @@ describe('sort and keyset pagination', () => {
   });
 });
 
-describe('bulk actions on every matching contact', () => {
-  it('tags all vip contacts (more than a page) and only those, after stating the count', async () => {
-    const tagId = (await s.app.deps.db('tags').where({ name: 'vip' }).first()).id;
-    const confirm = await s.owner.get(`/contacts/bulk?tag=${tagId}&action=tag&tag_name=campa%C3%B1a-nov`);
-    assert.equal(confirm.status, 200);
-    assert.match(textOf(confirm.text), /Se agregará la etiqueta «campaña-nov» a 65 contactos/);
-    const r = await s.owner.post('/contacts/bulk', { tag: String(tagId), action: 'tag', tag_name: 'campaña-nov' }, { csrfFrom: '/contacts' });
-    assert.equal(r.status, 302);
-    const t = await s.app.deps.db('tags').where({ name: 'campaña-nov' }).first();
-    const tagged = (await s.app.deps.db('contact_tags').where({ tag_id: t.id }).pluck('contact_id')).map(Number).sort((a, b) => a - b);
-    assert.deepEqual(tagged, [...vip].sort((a, b) => a - b));
-    const page = await s.owner.get(r.location!);
-    assert.match(textOf(page.text), /Etiqueta agregada a 65 contactos/);
-  });
-
-  it('opts out a search result with a ledger row each, and untags', async () => {
-    const r = await s.owner.post('/contacts/bulk', { q: 'peña', action: 'opt_out' }, { csrfFrom: '/contacts' });
-    assert.equal(r.status, 302);
-    const pena = (await s.app.deps.db('contacts').where('last_name', 'Peña')).map((c: { id: number; opt_in: string }) => c);
-    assert.ok(pena.length > 20);
-    assert.ok(pena.every((c) => c.opt_in === 'opted_out'));
-    assert.equal(await s.app.deps.db('contacts').where({ opt_in: 'opted_out' }).count({ n: '*' }).first().then((x) => Number(x!.n)), pena.length);
-    const ledger = await s.app.deps.db('consent_events').whereIn('contact_id', pena.map((c) => c.id)).where({ status: 'opted_out' });
-    assert.equal(ledger.length, pena.length);
-    const un = await s.owner.post('/contacts/bulk', { q: 'peña', action: 'untag', tag_name: 'vip' }, { csrfFrom: '/contacts' });
-    assert.equal(un.status, 302);
-    const vipTag = (await s.app.deps.db('tags').where({ name: 'vip' }).first()).id;
-    assert.equal((await s.app.deps.db('contact_tags').where({ tag_id: vipTag }).whereIn('contact_id', pena.map((c) => c.id))).length, 0);
-  });
-
-  it('lets a manager delete all matching; an agent may not', async () => {
-    const agent = await signedIn(s.app, 'agent');
-    const token = await agent.csrf('/contacts');
-    assert.equal((await agent.post('/contacts/bulk', { q: 'ortiz', action: 'delete' }, { csrf: token })).status, 403);
-    assert.doesNotMatch((await agent.get('/contacts')).text, /value="delete"/);
-    const manager = await signedIn(s.app, 'manager');
-    const before = await walk('/contacts?q=ortiz');
-    const confirm = await manager.get('/contacts/bulk?q=ortiz&action=delete');
-    assert.match(textOf(confirm.text), new RegExp(`Se eliminarán ${before.length} contactos`));
-    const r = await manager.post('/contacts/bulk', { q: 'ortiz', action: 'delete' }, { csrfFrom: '/contacts' });
-    assert.equal(r.status, 302);
-    assert.deepEqual(await walk('/contacts?q=ortiz'), []);
-    assert.equal((await walk('/contacts')).length, 131 - before.length);
-  });
-
+describe('export link', () => {
   it('links the export with the same filter', async () => {
     const page = await s.owner.get('/contacts?q=garcia&opt_in=opted_in');
     assert.match(page.text, /href="\/contacts\/export\?q=garcia&amp;opt_in=opted_in"/);

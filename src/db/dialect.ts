@@ -113,3 +113,53 @@ export function whereTrigramContains(db: Db, qb: Knex.QueryBuilder, table: strin
 export function forUpdateSkipLocked(db: Db, qb: Knex.QueryBuilder): Knex.QueryBuilder {
   return isPostgres(db) ? qb.forUpdate().skipLocked() : qb;
 }
+
+// ---- Maintained row counters ----------------------------------------------
+// `counters` (name → value) kept exact by triggers, so limits and dashboards
+// never run count(*) over a big table. SQLite: row-level triggers. Postgres:
+// statement-level triggers over the transition tables, so a batch of 1,000
+// rows updates the counter once (and an empty statement not at all).
+
+export async function createRowCounter(db: Knex, table: string, name: string): Promise<void> {
+  const n = Number((await db(table).count({ n: '*' }).first())?.n ?? 0);
+  await db('counters').insert({ name, value: n }).onConflict('name').merge();
+  if (isPostgres(db)) {
+    const fn = `${name}_counter`;
+    await db.raw(`create or replace function ${fn}_ins() returns trigger language plpgsql as $$
+      declare n bigint; begin
+        select count(*) into n from new_rows;
+        if n > 0 then update counters set value = value + n where name = '${name}'; end if;
+        return null; end $$`);
+    await db.raw(`create or replace function ${fn}_del() returns trigger language plpgsql as $$
+      declare n bigint; begin
+        select count(*) into n from old_rows;
+        if n > 0 then update counters set value = value - n where name = '${name}'; end if;
+        return null; end $$`);
+    await db.raw(`create or replace function ${fn}_zero() returns trigger language plpgsql as $$
+      begin update counters set value = 0 where name = '${name}'; return null; end $$`);
+    await db.raw(`create trigger ${fn}_ai after insert on ${table} referencing new table as new_rows for each statement execute function ${fn}_ins()`);
+    await db.raw(`create trigger ${fn}_ad after delete on ${table} referencing old table as old_rows for each statement execute function ${fn}_del()`);
+    await db.raw(`create trigger ${fn}_at after truncate on ${table} for each statement execute function ${fn}_zero()`);
+    return;
+  }
+  await db.raw(`create trigger ${name}_counter_ai after insert on ${table} begin
+    update counters set value = value + 1 where name = '${name}'; end`);
+  await db.raw(`create trigger ${name}_counter_ad after delete on ${table} begin
+    update counters set value = value - 1 where name = '${name}'; end`);
+}
+
+export async function dropRowCounter(db: Knex, table: string, name: string): Promise<void> {
+  const fn = `${name}_counter`;
+  if (isPostgres(db)) {
+    for (const s of ['ai', 'ad', 'at']) await db.raw(`drop trigger if exists ${fn}_${s} on ${table}`);
+    for (const s of ['ins', 'del', 'zero']) await db.raw(`drop function if exists ${fn}_${s}()`);
+  } else {
+    for (const s of ['ai', 'ad']) await db.raw(`drop trigger if exists ${fn}_${s}`);
+  }
+  await db('counters').where({ name }).delete();
+}
+
+/** `FOR UPDATE` on Postgres (serialises writers that check a counter against a limit); SQLite's single writer already does. */
+export function forUpdate(db: Db, qb: Knex.QueryBuilder): Knex.QueryBuilder {
+  return isPostgres(db) ? qb.forUpdate() : qb;
+}

@@ -2,10 +2,11 @@
 // new contacts in multi-row inserts, existing ones (same wa_key) per the
 // dedupe rule, then their tags, custom values, consent ledger rows, notes
 // and one 'import' activity row each. The plan's contact limit is checked
-// against the count inside the same transaction, so the limit holds even
-// with other writers.
+// against the maintained contacts counter, read (and locked on Postgres)
+// inside the same transaction, so the limit holds even with other writers.
 import type { Db } from '../../db/knex.js';
-import { countOf, json, toJson } from '../../db/rows.js';
+import { json, toJson } from '../../db/rows.js';
+import { counterValue } from '../../plans/counters.js';
 import type { DedupeRule } from './jobs.js';
 import { patchFor, type ContactPatch, type ExistingContact } from './merge.js';
 import type { RejectedRow } from './rejected.js';
@@ -90,7 +91,7 @@ async function updateExisting(trx: Db, pairs: Array<[ExistingContact, Candidate]
 
 async function roomLeft(trx: Db, limit: number | null): Promise<number> {
   if (limit === null) return Number.POSITIVE_INFINITY;
-  const used = countOf(await trx('contacts').count({ count: '*' }).first());
+  const used = await counterValue(trx, 'contacts');
   return Math.max(0, limit - used);
 }
 
