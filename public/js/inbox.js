@@ -211,6 +211,39 @@
     area.focus();
     area.selectionStart = area.selectionEnd = start + text.length;
   }
+  // Attachments are multipart: the body is read after the CSRF check, so the
+  // token travels as a header. Success follows the redirect back to the thread;
+  // a refusal (422) brings the composer back with the reason beside the input.
+  function sendAttachment(form) {
+    if (form.getAttribute('data-busy')) return;
+    form.setAttribute('data-busy', '1');
+    var errorBox = form.querySelector('[data-attach-error]');
+    var statusBox = form.querySelector('[data-attach-status]');
+    if (errorBox) errorBox.hidden = true;
+    if (statusBox) statusBox.textContent = form.getAttribute('data-sending');
+    fetch(form.action, {
+      method: 'POST', body: new FormData(form), credentials: 'same-origin',
+      headers: { 'x-csrf-token': csrf, Accept: 'text/html' },
+    }).then(function (r) {
+      if (r.ok) { window.location.assign(r.url); return; }
+      return r.text().then(function (html) {
+        var next = r.status === 422 ? fragment(html).querySelector('#composer') : null;
+        var current = document.getElementById('composer');
+        if (next && current) {
+          current.parentNode.replaceChild(next, current);
+          startCountdown();
+          var bad = next.querySelector('[data-attach-form] [aria-invalid="true"]') || next.querySelector('[data-send-error]');
+          if (bad && bad.focus) bad.focus();
+          return;
+        }
+        throw new Error('HTTP ' + r.status);
+      });
+    }).catch(function () {
+      form.removeAttribute('data-busy');
+      if (statusBox) statusBox.textContent = '';
+      if (errorBox) { errorBox.textContent = form.getAttribute('data-failed'); errorBox.hidden = false; }
+    });
+  }
   document.addEventListener('submit', function (e) {
     var form = e.target;
     if (!(form instanceof HTMLFormElement)) return;
@@ -227,6 +260,9 @@
         var first = document.querySelector('[data-template-form] input[type="text"]') || document.getElementById('template-select');
         if (first) first.focus();
       });
+    } else if (form.hasAttribute('data-attach-form')) {
+      e.preventDefault();
+      sendAttachment(form);
     } else if (form.method.toLowerCase() === 'post' && form.closest('[data-composer]')) {
       // One click, one message: a second submit while the first is in flight is dropped.
       if (form.getAttribute('data-busy')) e.preventDefault();

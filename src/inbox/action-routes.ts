@@ -1,5 +1,6 @@
 // What staff do in a thread: reply (text or template), add an internal note,
-// assign, change the status, mark read. Each POST redirects back to the thread
+// assign, change the status, mark read (attachments and interactive messages:
+// compose-routes.ts). Each POST redirects back to the thread
 // (keeping the list filters); a refusal re-renders the page with the reason
 // in the composer, in the user's language and with Meta's code when there is one.
 import type { Request, Response, Router } from 'express';
@@ -15,12 +16,12 @@ import { conversationIdOf, read, reply } from './http.js';
 import { AssignInput, NoteInput, StatusInput, TemplateInput, TextInput } from './schema.js';
 import { addNote, assign, getConversation, openThread, setStatus } from './service.js';
 
-function backTo(req: Request, c: Conversation): string {
+export function backTo(req: Request, c: Conversation): string {
   return `/inbox/${c.id}${filterQuery(filterFromBack(req.body?.back), true)}`;
 }
 
 /** Loads the conversation and prepares the 422 re-render (the page as it is now, with the typed values). */
-async function prepare(deps: Deps, req: Request, res: Response, templateId?: number): Promise<Conversation> {
+export async function prepare(deps: Deps, req: Request, res: Response, templateId?: number): Promise<Conversation> {
   const conv = await getConversation(deps, conversationIdOf(req));
   const page = await inboxPage(deps, viewerOf(req, res), filterFromBack(req.body?.back), conv, { templateId, values: req.body });
   res.form('inbox/index', page as unknown as Record<string, unknown>);
@@ -28,7 +29,7 @@ async function prepare(deps: Deps, req: Request, res: Response, templateId?: num
 }
 
 /** The send service's refusals (window closed, opted out, Meta's codes…) become a form error on `send`. */
-async function asFormError<T>(run: () => Promise<T>): Promise<T> {
+export async function asFormError<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (e) {

@@ -5,7 +5,10 @@ import type { Deps } from '../deps.js';
 import type { Db } from '../db/knex.js';
 import type { T } from '../i18n/i18n.js';
 import { num } from '../db/rows.js';
+import { ATTACHMENT_TYPES } from '../whatsapp/media-service.js';
+import { LIMITS } from '../whatsapp/messages.js';
 import { conversationWindow, type WindowState } from '../whatsapp/send-service.js';
+import { BUTTON_SLOTS, F, LIST_ROW_SLOTS, LIST_SECTION_SLOTS } from './compose-input.js';
 import { componentOf, fillVariables, templateById, toTemplate, variablesOf, type LocalTemplate } from '../whatsapp/templates-store.js';
 import { listQuickReplies, renderQuickReply, type QuickReplyVars } from './quick-replies.js';
 import type { Conversation } from './queries.js';
@@ -29,7 +32,28 @@ export type ComposerView = {
   quickReplies: Array<{ id: number; shortcut: string; title: string; text: string }>;
   templates: TemplateOption[];
   template: TemplateForm | null;
+  /** Attachments and interactive messages: only while the window is open. */
+  more: ComposeMore | null;
 };
+
+/** What the attachment, buttons and list forms need (views/inbox/_compose-more.ejs). */
+export type ComposeMore = {
+  /** The file input's `accept`: WhatsApp's types by extension and MIME type. */
+  accept: string;
+  limits: typeof LIMITS;
+  fields: typeof F;
+  buttonSlots: number[];
+  sectionSlots: number[];
+  rowSlots: number[];
+};
+
+const range = (n: number) => Array.from({ length: n }, (_v, i) => i);
+
+export const COMPOSE_MORE: ComposeMore = Object.freeze({
+  accept: [...ATTACHMENT_TYPES.flatMap((t) => t.ext.map((e) => `.${e}`)), ...ATTACHMENT_TYPES.map((t) => t.mime)].join(','),
+  limits: LIMITS, fields: F,
+  buttonSlots: range(BUTTON_SLOTS), sectionSlots: range(LIST_SECTION_SLOTS), rowSlots: range(LIST_ROW_SLOTS),
+});
 
 /** "23 h 58 min" left, or "12 min"; the browser keeps it current (public/js/inbox.js). */
 export function windowLabel(w: WindowState, t: T): string {
@@ -76,12 +100,12 @@ export type ComposerInput = {
 export async function composerView(deps: Pick<Deps, 'db' | 'clock'>, c: ComposerInput): Promise<ComposerView> {
   const w = conversationWindow(c.conversation, deps.clock.now());
   const window = { ...w, label: windowLabel(w, c.t) };
-  if (!c.mayReply) return { mayReply: false, window, quickReplies: [], templates: [], template: null };
+  if (!c.mayReply) return { mayReply: false, window, quickReplies: [], templates: [], template: null, more: null };
   const qrs = await listQuickReplies(deps.db);
   const quickReplies = qrs.map((q) => ({ id: q.id, shortcut: q.shortcut, title: q.title, text: renderQuickReply(q.body, c.vars) }));
   const templates = w.open ? [] : await approvedTemplates(deps.db, c.conversation.wabaId);
   const chosen = !w.open && c.templateId && templates.some((x) => x.id === c.templateId) ? await templateById(deps.db, c.templateId) : undefined;
-  return { mayReply: true, window, quickReplies, templates, template: chosen ? templateForm(chosen, c.values ?? {}) : null };
+  return { mayReply: true, window, quickReplies, templates, template: chosen ? templateForm(chosen, c.values ?? {}) : null, more: w.open ? COMPOSE_MORE : null };
 }
 
 /** The posted variable fields → the send service's params (positional array or named object). */

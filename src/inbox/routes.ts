@@ -1,11 +1,12 @@
 // /inbox pages and the small HTML fragments public/js/inbox.js fetches for
-// live updates. Actions (POST) are in action-routes.ts, the event stream in
+// live updates. Actions (POST) are in action-routes.ts and compose-routes.ts, the event stream in
 // sse.ts, quick replies in quick-reply-routes.ts.
 import { Router } from 'express';
 import type { Deps } from '../deps.js';
 import { NotFound } from '../errors.js';
 import { parse } from '../web/validate.js';
 import { actionRoutes } from './action-routes.js';
+import { composeRoutes } from './compose-routes.js';
 import { conversationIdOf, read } from './http.js';
 import { messageById, messagesAfter } from './message-queries.js';
 import { filterFromBack, inboxPage, listData, viewerOf } from './page-data.js';
@@ -73,6 +74,7 @@ export function inboxRoutes(deps: Deps): Router {
   fragments(r, deps);
   pages(r, deps);
   actionRoutes(r, deps);
+  composeRoutes(r, deps);
   quickReplyRoutes(r, deps);
   return r;
 }

@@ -2,6 +2,7 @@
 // auto-replies, send refusals). Meta's error texts live in i18n-meta.ts,
 // page texts in i18n-pages.ts; all are merged here into one bundle.
 import type { Bundle } from '../i18n/i18n.js';
+import { mediaMessages } from './i18n-media.js';
 import { metaMessages } from './i18n-meta.js';
 import { pageMessages } from './i18n-pages.js';
 
@@ -53,6 +54,6 @@ const core: Bundle = {
 };
 
 export const messages: Bundle = {
-  es: { ...core.es, ...metaMessages.es, ...pageMessages.es },
-  en: { ...core.en, ...metaMessages.en, ...pageMessages.en },
+  es: { ...core.es, ...metaMessages.es, ...pageMessages.es, ...mediaMessages.es },
+  en: { ...core.en, ...metaMessages.en, ...pageMessages.en, ...mediaMessages.en },
 };

@@ -10,6 +10,7 @@ import { clientFor } from './graph-clients.js';
 import { numberById, numberSecrets } from './numbers-queries.js';
 
 export const MEDIA_MAX_ATTEMPTS = 5;
+export { attachmentType, checkAttachment, ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, type AttachmentKind, type AttachmentType } from './media-limits.js';
 const EXT: Record<string, string> = {
   'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'video/mp4': 'mp4', 'video/3gpp': '3gp',
   'audio/ogg': 'ogg', 'audio/mpeg': 'mp3', 'audio/aac': 'aac', 'audio/amr': 'amr', 'audio/mp4': 'm4a',

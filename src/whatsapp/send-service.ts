@@ -7,7 +7,9 @@
 // codes are i18n keys; a Meta error is stored on the message and thrown as
 // WhatsAppSendError (code `whatsapp.meta.<code>`, params.code = Meta's code).
 import type { Deps } from '../deps.js';
-import { NotFound } from '../errors.js';
+import { DomainError, NotFound } from '../errors.js';
+import { MetaApiError, WhatsAppTransportError } from './errors.js';
+import { checkAttachment, uploadForSend } from './media-service.js';
 import type { StoredMessage } from './message-store.js';
 import {
   buttonsMessage, listMessage, mediaMessage, templateMessage, textMessage,
@@ -18,6 +20,7 @@ import {
   type TargetRef, type TemplateParams,
 } from './send-checks.js';
 import { dispatch, dispatchMarkRead, type MarkReadResult } from './send-dispatch.js';
+import { metaErrorKey } from './meta-errors.js';
 import { renderTemplateText } from './templates-store.js';
 
 export { windowState, conversationWindow, type WindowState } from './window.js';
@@ -123,6 +126,49 @@ export async function sendMedia(deps: Deps, input: MediaSend): Promise<StoredMes
     payload: { kind: input.kind, caption: input.caption ?? null, filename: input.filename ?? null },
     businessInitiated: false, userId: input.userId,
     build: (to, opts) => mediaMessage(to, input.kind, { id: input.metaMediaId }, { ...opts, caption: input.caption, filename: input.filename }),
+  });
+}
+
+export type AttachmentSend = { conversationId: number } & Common & {
+  file: { data: Buffer; mimeType?: string; filename?: string };
+  caption?: string;
+};
+
+/** A file name safe to store and show: no path, no control characters. */
+function cleanFileName(name: string | undefined): string | undefined {
+  const base = String(name ?? '').replace(/\\/g, '/').split('/').pop()!.replace(/[\x00-\x1f\x7f"]/g, '').trim();
+  return base ? base.slice(0, 200) : undefined;
+}
+
+/**
+ * A file from the inbox composer or the API, inside the window: checked
+ * against Meta's types and sizes (media-limits.ts) and the caption rules
+ * before anything is kept, then stored in the install's media and uploaded to
+ * Meta from the conversation's number (uploadForSend), then sent by media id
+ * through sendMedia (row stored before the call, wamid after). An upload
+ * refused by Meta is a DomainError with Meta's code; nothing is sent.
+ */
+export async function sendAttachment(deps: Deps, input: AttachmentSend): Promise<StoredMessage> {
+  const target = await freeFormTarget(deps, { conversationId: input.conversationId }, input);
+  const type = checkAttachment(input.file);
+  const caption = input.caption?.trim() || undefined;
+  const filename = cleanFileName(input.file.filename);
+  // The builder's caption rules (audio takes none, ≤1024 characters), before the upload.
+  mediaMessage(target.contact.phone, type.kind, { id: 'unsent' }, { caption, filename });
+  let uploaded: { mediaRowId: number; metaMediaId: string };
+  try {
+    uploaded = await uploadForSend(deps, target.number.id, { data: input.file.data, mimeType: type.mime, filename });
+  } catch (err) {
+    if (!(err instanceof MetaApiError || err instanceof WhatsAppTransportError)) throw err;
+    const code = err instanceof MetaApiError ? err.code : null;
+    deps.log.warn({ conversationId: input.conversationId, code }, 'whatsapp media upload failed');
+    throw new DomainError(metaErrorKey(code), 'WhatsApp media upload failed', { meta_code: code }, {
+      code: code ?? '—', details: err instanceof MetaApiError ? (err.details ?? err.message) : err.kind,
+    });
+  }
+  return sendMedia(deps, {
+    conversationId: input.conversationId, kind: type.kind, mediaRowId: uploaded.mediaRowId, metaMediaId: uploaded.metaMediaId,
+    caption, filename: type.kind === 'document' ? filename : undefined, userId: input.userId, system: input.system,
   });
 }
 
