@@ -16,6 +16,7 @@ import { segmentById } from './segments/queries.js';
 import { createContact, deleteContact, getContact, updateContact } from './service.js';
 import { tagByKey, tagsOfContacts } from './tags-queries.js';
 import { liveCustom } from './values-writer.js';
+import { bulkApi } from './bulk/api.js';
 
 export const ApiContact = z.object({
   id: z.number().int(),
@@ -64,7 +65,8 @@ type ContactsQuery = z.infer<typeof ContactsQuery>;
 
 const IdParams = z.object({ id: ContactId.meta({ description: 'The contact id.' }) });
 
-async function queryCondition(deps: Deps, q: ContactsQuery): Promise<Condition> {
+/** The list's filters as a condition (also the audience of POST /contacts/bulk). */
+export async function queryCondition(deps: Deps, q: Pick<ContactsQuery, 'q' | 'tag' | 'opt_in' | 'segment_id' | 'updated_since'>): Promise<Condition> {
   let segment: Condition | undefined;
   if (q.segment_id) {
     const s = await segmentById(deps.db, q.segment_id);
@@ -141,5 +143,6 @@ const oneContact: ApiFeature = (apiRoute, deps) => {
 
 export const contactsApi: ApiFeature = (apiRoute, deps) => {
   listAndCreate(apiRoute, deps);
+  bulkApi(apiRoute, deps); // /contacts/bulk before /contacts/{id}
   oneContact(apiRoute, deps);
 };

@@ -114,6 +114,16 @@ export function forUpdateSkipLocked(db: Db, qb: Knex.QueryBuilder): Knex.QueryBu
   return isPostgres(db) ? qb.forUpdate().skipLocked() : qb;
 }
 
+/**
+ * INSERT INTO `table` (tag column, id column) SELECT <tag>, m.id FROM (<select>) m:
+ * copies the ids a query selects into a work table in one statement (one
+ * consistent snapshot, no rows through Node), each row tagged with a constant
+ * such as a job id. `select` must select one column named `id`.
+ */
+export async function insertSelectedIds(db: Db, table: string, tag: { column: string; value: number }, column: string, select: Knex.QueryBuilder): Promise<void> {
+  await db.raw('insert into ?? (??, ??) select cast(? as integer), m.id from ? as m', [table, tag.column, column, tag.value, select]);
+}
+
 // ---- Maintained row counters ----------------------------------------------
 // `counters` (name → value) kept exact by triggers, so limits and dashboards
 // never run count(*) over a big table. SQLite: row-level triggers. Postgres:

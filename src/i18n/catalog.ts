@@ -15,11 +15,12 @@ import { messages as contactsSettings } from '../contacts/i18n-settings.js';
 import { messages as segments } from '../contacts/segments/i18n.js';
 import { messages as contactsImport } from '../contacts/import/i18n.js';
 import { messages as contactsExport } from '../contacts/export/i18n.js';
+import { messages as contactsBulk } from '../contacts/bulk/i18n.js';
 import { messages as whatsapp } from '../whatsapp/i18n.js';
 import { common } from './common.js';
 import { mergeBundles, type Locale, type Messages } from './i18n.js';
 
-export const BUNDLES = { common, auth, plans, setup, settings, users, account, audit, apikeys, api, inbox, contacts, contactsCore, contactsSettings, segments, contactsImport, contactsExport, whatsapp };
+export const BUNDLES = { common, auth, plans, setup, settings, users, account, audit, apikeys, api, inbox, contacts, contactsCore, contactsSettings, segments, contactsImport, contactsExport, contactsBulk, whatsapp };
 
 export function buildCatalog(): Record<Locale, Messages> {
   return mergeBundles(Object.values(BUNDLES));

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js';
 import { jobs, type JobContext } from './schedule.js';
 import { startChannelWorkers } from '../whatsapp/channel.js';
 import { startImportPoller } from '../contacts/import/worker.js';
+import { startBulkWorker } from '../contacts/bulk/worker.js';
 
 export function startJobs(deps: Deps, ctx: JobContext): { stop(): void } {
   const tasks = jobs(deps, ctx).map((job) =>
@@ -19,5 +20,6 @@ export function startJobs(deps: Deps, ctx: JobContext): { stop(): void } {
   );
   const channel = startChannelWorkers(deps); // webhook events + media downloads (pollers, not cron)
   const imports = startImportPoller(deps); // contact imports: claims queued jobs, resumes stale ones
-  return { stop: () => { tasks.forEach((t) => t.stop()); void channel.stop(); imports.stop(); } };
+  const bulk = startBulkWorker(deps); // bulk actions on contacts: nudged by a new job in this process, else polls every second
+  return { stop: () => { tasks.forEach((t) => t.stop()); void channel.stop(); imports.stop(); void bulk.stop(); } };
 }
