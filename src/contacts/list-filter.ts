@@ -10,10 +10,11 @@ import { NotFound } from '../errors.js';
 import { parse } from '../web/validate.js';
 import type { CustomFieldDef } from './custom-values.js';
 import { customFields } from './fields-queries.js';
-import { andOf, CUSTOM_KEY_RE, OPT_IN_STATES, type Condition, type Rule } from './segments/condition.js';
+import { customFilterCondition, customFilterPairs, customFiltersOf, type CustomFilter } from './list-custom.js';
+import { andOf, OPT_IN_STATES, type Condition } from './segments/condition.js';
 import { segmentById } from './segments/queries.js';
 
-export const SORTS = ['name', 'created', 'updated', 'last_inbound'] as const;
+export const SORTS = ['name', 'phone', 'created', 'updated', 'last_inbound', 'last_outbound'] as const;
 export type SortKey = (typeof SORTS)[number];
 export const ACTIVITIES = ['replied_7', 'replied_30', 'replied_90', 'no_reply_30', 'never_messaged', 'messaged'] as const;
 
@@ -30,13 +31,18 @@ export const ListQuery = z.object({
   opt_in: blankable(z.enum(OPT_IN_STATES)),
   activity: blankable(z.enum(ACTIVITIES)),
   segment: blankable(z.coerce.number().int().positive()),
-  cf: blankable(z.string().regex(CUSTOM_KEY_RE)),
-  cv: blankable(z.string().trim().max(200)),
   sort: blankable(z.enum(SORTS)),
   dir: blankable(z.enum(['asc', 'desc'])),
   after: blankable(z.string().max(300)),
 });
-export type ListFilter = z.infer<typeof ListQuery>;
+/** The parsed query string; `custom` holds the custom field conditions (list-custom.ts: cf<i>/co<i>/cv<i>/cw<i>). */
+export type ListFilter = z.infer<typeof ListQuery> & { custom: CustomFilter[] };
+
+/** Query string → filter (Invalid with per-parameter errors when it does not parse). */
+export function parseListQuery(query: unknown): ListFilter {
+  const q = (query ?? {}) as Record<string, unknown>;
+  return { ...parse(ListQuery, q), custom: customFiltersOf(q) };
+}
 
 function activityRule(a: (typeof ACTIVITIES)[number]): Condition {
   switch (a) {
@@ -49,15 +55,6 @@ function activityRule(a: (typeof ACTIVITIES)[number]): Condition {
   }
 }
 
-/** The list's custom field filter: equality for most types, "contains" for text, "has" for multi-select. */
-function customRule(f: CustomFieldDef | undefined, key: string, value: string | undefined): Rule | null {
-  const field = `custom:${key}`;
-  if (!value) return f || !key ? { field, op: 'is_set' } : null;
-  if (f?.type === 'text') return { field, op: 'contains', value };
-  if (f?.type === 'multiselect') return { field, op: 'has', value };
-  return { field, op: 'eq', value };
-}
-
 /** Pure: the condition for a parsed filter (the segment's definition already loaded). */
 export function filterCondition(f: ListFilter, fields: CustomFieldDef[], segment?: Condition): Condition {
   return andOf(
@@ -66,7 +63,7 @@ export function filterCondition(f: ListFilter, fields: CustomFieldDef[], segment
     f.no_tag.length ? { field: 'tag', op: 'has_not', value: f.no_tag } : null,
     f.opt_in ? { field: 'opt_in', op: 'eq', value: f.opt_in } : null,
     f.activity ? activityRule(f.activity) : null,
-    f.cf ? customRule(fields.find((x) => x.key === f.cf), f.cf, f.cv) : null,
+    customFilterCondition(f.custom ?? [], fields),
     segment ?? null,
   );
 }
@@ -95,7 +92,7 @@ export async function compileOptions(deps: FilterDeps | Db): Promise<Audience['o
  */
 export async function filterFromQuery(deps: FilterDeps | Db, query: unknown, opts?: Audience['opts']): Promise<ResolvedFilter> {
   const db = 'clock' in deps ? deps.db : deps;
-  const filter = parse(ListQuery, query ?? {});
+  const filter = parseListQuery(query);
   const fields = await customFields(db);
   let segment: Condition | undefined;
   let segmentName: string | null = null;
@@ -114,11 +111,12 @@ export function filterQueryString(f: ListFilter, extra: Record<string, string | 
   if (f.q) p.set('q', f.q);
   for (const t of f.tag) p.append('tag', String(t));
   for (const t of f.no_tag) p.append('no_tag', String(t));
-  for (const k of ['opt_in', 'activity', 'segment', 'cf', 'cv'] as const) if (f[k] !== undefined) p.set(k, String(f[k]));
+  for (const k of ['opt_in', 'activity', 'segment'] as const) if (f[k] !== undefined) p.set(k, String(f[k]));
+  for (const [k, v] of customFilterPairs(f.custom ?? [])) p.append(k, v);
   for (const [k, v] of Object.entries(extra)) if (v) p.set(k, v);
   return p.toString();
 }
 
 export function isFiltered(f: ListFilter): boolean {
-  return !!(f.q || f.tag.length || f.no_tag.length || f.opt_in || f.activity || f.segment || f.cf);
+  return !!(f.q || f.tag.length || f.no_tag.length || f.opt_in || f.activity || f.segment || f.custom?.length);
 }

@@ -25,6 +25,7 @@ before(async () => {
     all.push(c.id);
     if (i % 2 === 0) vip.push(c.id);
     if (i % 4 === 1) await db('contacts').where({ id: c.id }).update({ last_inbound_at: s.app.clock.now() - (i % 9) * 3_600_000 });
+    if (i % 5 === 2) await db('contacts').where({ id: c.id }).update({ last_outbound_at: s.app.clock.now() - (i % 4) * 3_600_000 });
   }
   await seedContact(s.app.deps, { phone: '+54 9 11 4444 5555', first_name: 'Único', last_name: 'Argentino' });
 });
@@ -64,6 +65,7 @@ describe('sort and keyset pagination', () => {
   const sorts: Array<[string, string, string]> = [
     ['name', 'asc', 'sort_name'], ['name', 'desc', 'sort_name'], ['created', 'desc', 'created_at'],
     ['updated', 'asc', 'updated_at'], ['last_inbound', 'desc', 'last_inbound_at'],
+    ['phone', 'asc', 'phone'], ['phone', 'desc', 'phone'], ['last_outbound', 'asc', 'last_outbound_at'], ['last_outbound', 'desc', 'last_outbound_at'],
   ];
   for (const [sort, dir, col] of sorts) {
     it(`pages by ${sort} ${dir} without duplicates or gaps`, async () => {

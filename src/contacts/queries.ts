@@ -72,13 +72,14 @@ export async function countOfQuery(db: Db, ids: Knex.QueryBuilder): Promise<numb
 
 export const SORT_COLUMNS = {
   name: 'contacts.sort_name', created: 'contacts.created_at', updated: 'contacts.updated_at', last_inbound: 'contacts.last_inbound_at',
+  last_outbound: 'contacts.last_outbound_at', phone: 'contacts.phone',
 } as const;
 export type SortName = keyof typeof SORT_COLUMNS;
 export type Dir = 'asc' | 'desc';
 export type ListCursor = { key: string | number | null; id: number };
 
 /** Sorts on a nullable column list the rows with a value first, then the rest by id. */
-export const NULLABLE_SORTS: ReadonlySet<SortName> = new Set(['last_inbound']);
+export const NULLABLE_SORTS: ReadonlySet<SortName> = new Set(['last_inbound', 'last_outbound']);
 
 /** Rows strictly after a cursor whose key is a value: (col, id) beyond (k, i). */
 export function whereAfterCursor(qb: Knex.QueryBuilder, col: string, dir: Dir, c: { key: string | number; id: number }): void {
@@ -91,5 +92,5 @@ export function whereAfterCursor(qb: Knex.QueryBuilder, col: string, dir: Dir, c
 export function sortKeyOf(row: ContactRow, sort: SortName): string | number | null {
   const v = row[SORT_COLUMNS[sort].slice('contacts.'.length)];
   if (v === null || v === undefined) return null;
-  return sort === 'name' ? String(v) : Number(v);
+  return sort === 'name' || sort === 'phone' ? String(v) : Number(v);
 }

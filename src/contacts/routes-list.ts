@@ -9,6 +9,8 @@ import { presentBulkJob } from './bulk/present.js';
 import { bulkRoutes } from './bulk/routes.js';
 import { customFields } from './fields-queries.js';
 import { pageOfContacts } from './list.js';
+import { lenientCustomFilters } from './list-custom.js';
+import { customFilterPanel } from './list-custom-present.js';
 import { filterFromQuery, filterQueryString, isFiltered, ACTIVITIES, type ResolvedFilter } from './list-filter.js';
 import { listRows, presentTags, type Fmt } from './present.js';
 import { allSegments } from './segments/queries.js';
@@ -16,7 +18,7 @@ import { allTags } from './tags-queries.js';
 import type { SortName } from './queries.js';
 
 export const PAGE_SIZE = 50;
-const DEFAULT_DIR: Record<SortName, 'asc' | 'desc'> = { name: 'asc', created: 'desc', updated: 'desc', last_inbound: 'desc' };
+const DEFAULT_DIR: Record<SortName, 'asc' | 'desc'> = { name: 'asc', created: 'desc', updated: 'desc', last_inbound: 'desc', last_outbound: 'desc', phone: 'asc' };
 
 export function fmt(req: Request, res: Response): Fmt {
   return { locale: req.locale, timeZone: res.locals.settings.timezone, t: req.t };
@@ -24,7 +26,7 @@ export function fmt(req: Request, res: Response): Fmt {
 
 /** Column header links: the same filter, this sort, the direction flipped when already sorted by it. */
 function sortLinks(r: ResolvedFilter, sort: SortName, dir: 'asc' | 'desc') {
-  return Object.fromEntries((['name', 'created', 'updated', 'last_inbound'] as const).map((s) => {
+  return Object.fromEntries((['name', 'phone', 'created', 'updated', 'last_inbound'] as const).map((s) => {
     const nextDir = s === sort ? (dir === 'asc' ? 'desc' : 'asc') : DEFAULT_DIR[s];
     return [s, { href: `/contacts?${filterQueryString(r.filter, { sort: s, dir: nextDir })}`, aria: s === sort ? (dir === 'asc' ? 'ascending' : 'descending') : 'none' }];
   }));
@@ -42,7 +44,7 @@ async function listPage(deps: Deps, req: Request, res: Response) {
   return {
     rows: listRows(page.rows, fmt(req, res)), filter: r.filter, filtered: isFiltered(r.filter), segmentName: r.segmentName,
     tags: presentTags(tags), fields: r.fields, segments: segments.map((s) => ({ id: s.id, name: s.name })), activities: ACTIVITIES,
-    sort, dir, sorts: sortLinks(r, sort, dir), qs,
+    sort, dir, sorts: sortLinks(r, sort, dir), qs, customPanel: customFilterPanel(r.filter.custom, r.fields, req.t),
     nextHref: page.next ? `/contacts?${keep}${keep ? '&' : ''}after=${encodeURIComponent(page.next)}` : null,
     firstHref: r.filter.after ? `/contacts${keep ? `?${keep}` : ''}` : null,
     exportHref: `/contacts/export${qs ? `?${qs}` : ''}`, filterPairs: [...new URLSearchParams(qs)],
@@ -54,8 +56,10 @@ async function listPage(deps: Deps, req: Request, res: Response) {
 export function listRoutes(r: Router, deps: Deps): void {
   r.get('/contacts', requireUser, can('contacts:read'), async (req, res) => {
     // A filter that does not parse re-renders an empty list with the field errors.
+    const fields = await customFields(deps.db);
     res.form('contacts/index', {
-      rows: [], tags: [], fields: await customFields(deps.db), segments: [], activities: ACTIVITIES, filter: { tag: [], no_tag: [] },
+      rows: [], tags: [], fields, segments: [], activities: ACTIVITIES, filter: { tag: [], no_tag: [], custom: [] },
+      customPanel: customFilterPanel(lenientCustomFilters(req.query), fields, req.t),
       filtered: true, segmentName: null, sorts: {}, qs: '', filterPairs: [], nextHref: null, firstHref: null, exportHref: '/contacts/export', bulkJobs: [],
       title: req.t('contacts.title'),
     });
