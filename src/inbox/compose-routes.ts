@@ -12,7 +12,7 @@ import { sendAttachment, sendInteractive } from '../whatsapp/send-service.js';
 import { asFormError, backTo, prepare } from './action-routes.js';
 import { buttonsFrom, listFrom, remapInvalid } from './compose-input.js';
 import { reply } from './http.js';
-import { readAttachmentForm } from './upload.js';
+import { readAttachmentForm } from '../whatsapp/media-upload.js';
 
 const InteractiveKind = z.object({ kind: z.enum(['buttons', 'list']) });
 

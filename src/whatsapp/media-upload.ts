@@ -1,4 +1,5 @@
-// Reads the composer's attachment form (multipart/form-data) with busboy:
+// Reads an attachment form (multipart/form-data: the inbox composer, the
+// messages API) with busboy:
 // one `file` part plus small text fields. The file is kept in memory — it
 // goes to Meta's upload and to the media folder as bytes — and never beyond
 // the limit of its type (media-limits.ts): a bigger one stops being read at
@@ -6,7 +7,7 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
 import type { FieldErrors } from '../errors.js';
-import { attachmentType, MAX_ATTACHMENT_BYTES } from '../whatsapp/media-service.js';
+import { attachmentType, MAX_ATTACHMENT_BYTES } from './media-service.js';
 
 export type UploadedFile = { data: Buffer; mimeType: string; filename: string };
 export type AttachmentForm = {
