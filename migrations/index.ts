@@ -8,6 +8,7 @@ import * as m0003 from './20261124_0003_contacts.js';
 import * as m0004 from './20261124_0004_whatsapp.js';
 import * as m0006 from './20261124_0006_import_export.js';
 import * as m0007 from './20261124_0007_whatsapp_channel.js';
+import * as m0008 from './20261203_0008_contact_counter.js';
 import * as m0009 from './20261203_0009_bulk_jobs.js';
 import * as m0010 from './20261203_0010_template_management.js';
 import * as m0013 from './20261203_0013_messages_campaign_index.js';
@@ -22,6 +23,7 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261124_0004_whatsapp', m0004],
   ['20261124_0006_import_export', m0006],
   ['20261124_0007_whatsapp_channel', m0007],
+  ['20261203_0008_contact_counter', m0008],
   ['20261203_0009_bulk_jobs', m0009],
   ['20261203_0010_template_management', m0010],
   ['20261203_0013_messages_campaign_index', m0013],
