@@ -1,6 +1,7 @@
-// REST API: send one WhatsApp message (free text inside the 24-hour window,
-// or an approved template at any time) and read message history. Every rule
-// is the send service's; this only resolves who and what.
+// REST API: send one WhatsApp message (free text, reply buttons or a list
+// inside the 24-hour window, an approved template at any time, a file through
+// POST /messages/media) and read message history. Every rule is the send
+// service's; this only resolves who and what.
 import { z } from 'zod';
 import { decodeCursor, PageQuery, pageOf, toPage, whereAfter } from '../api/pagination.js';
 import type { ApiFeature } from '../api/registry.js';
@@ -8,10 +9,12 @@ import type { Deps } from '../deps.js';
 import { DomainError, Invalid, NotFound } from '../errors.js';
 import type { T } from '../i18n/i18n.js';
 import { normalizePhone } from '../contacts/phone.js';
+import { parse } from '../web/validate.js';
 import { toMessage, type StoredMessage } from './message-store.js';
 import { metaErrorText } from './meta-errors.js';
 import { getNumber } from './numbers-service.js';
-import { sendTemplate, sendText } from './send-service.js';
+import { readAttachmentForm } from './media-upload.js';
+import { sendAttachment, sendInteractive, sendTemplate, sendText } from './send-service.js';
 import { contactById, contactByWaKey } from './wa-contacts.js';
 
 const iso = (v: number | null) => (v === null ? null : new Date(v).toISOString());
@@ -40,19 +43,36 @@ export function presentMessage(m: StoredMessage, t: T): z.input<typeof ApiMessag
   };
 }
 
+// Loose caps here; Meta's limits are the builders' (messages.ts), reported per field under `interactive.`.
+const Text = (_max: number) => z.string().max(4096);
+const Interactive = z.object({
+  kind: z.enum(['buttons', 'list']),
+  body: Text(4096).meta({ description: 'Message text (buttons: ≤1024 characters; list: ≤4096).' }),
+  header: Text(60).optional().meta({ description: 'Text header, ≤60 characters.' }),
+  footer: Text(60).optional().meta({ description: 'Footer, ≤60 characters.' }),
+  buttons: z.array(z.object({ id: Text(256), title: Text(20) })).max(20).optional()
+    .meta({ description: 'kind buttons: 1–3 reply buttons, titles ≤20 characters and different; the id comes back in the reply.' }),
+  button: Text(20).optional().meta({ description: 'kind list: label of the button that opens the list.' }),
+  sections: z.array(z.object({
+    title: Text(24).optional(),
+    rows: z.array(z.object({ id: Text(200), title: Text(24), description: Text(72).optional() })).max(20),
+  })).max(20).optional().meta({ description: 'kind list: sections (a title each when more than one) with ≤10 rows in all.' }),
+});
+
 const SendBody = z.object({
   number_id: z.number().int().positive().meta({ description: 'The business number to send from (GET /numbers).' }),
   contact_id: z.number().int().positive().optional().meta({ description: 'The contact; or give `phone`.' }),
   phone: z.string().trim().max(30).optional().meta({ description: 'E.164 phone of an existing contact (+5215512345678).' }),
-  type: z.enum(['text', 'template']),
+  type: z.enum(['text', 'template', 'interactive']),
   text: z.string().min(1).max(4096).optional().meta({ description: 'For type text: only inside the 24-hour window.' }),
   template_id: z.number().int().positive().optional().meta({ description: 'For type template: an APPROVED template (GET /templates).' }),
   params: z.union([z.array(z.string().max(1024)).max(50), z.record(z.string(), z.string().max(1024))]).optional()
     .meta({ description: 'Template values: positional array, or an object for named templates.' }),
   header_text: z.string().max(60).optional().meta({ description: "Value of a text header's {{1}}." }),
+  interactive: Interactive.optional().meta({ description: 'For type interactive: reply buttons or a list, only inside the 24-hour window.' }),
 });
 
-async function contactOf(deps: Deps, b: z.infer<typeof SendBody>) {
+async function contactOf(deps: Deps, b: { contact_id?: number; phone?: string }) {
   if (b.contact_id) {
     const c = await contactById(deps.db, b.contact_id);
     if (!c) throw new NotFound('whatsapp.contact_not_found');
@@ -73,11 +93,49 @@ async function send(deps: Deps, b: z.infer<typeof SendBody>): Promise<StoredMess
     if (!b.template_id) throw new Invalid({ template_id: { code: 'validation.required' } });
     return sendTemplate(deps, { contactId: contact.id, numberId: number.id, templateId: b.template_id, params: b.params, userId: null, ...(b.header_text ? { header: { text: b.header_text } } : {}) });
   }
+  if (b.type === 'interactive') return interactive(deps, await openConversation(deps, contact.id, number.id), b.interactive);
   if (!b.text) throw new Invalid({ text: { code: 'validation.required' } });
-  const conv = await deps.db('conversations').where({ contact_id: contact.id, number_id: number.id }).first('id');
-  // Never wrote on this number: no window can be open.
+  return sendText(deps, { conversationId: await openConversation(deps, contact.id, number.id), text: b.text, userId: null });
+}
+
+/** Free-form sends need a conversation; a contact who never wrote on this number has no window. */
+async function openConversation(deps: Deps, contactId: number, numberId: number): Promise<number> {
+  const conv = await deps.db('conversations').where({ contact_id: contactId, number_id: numberId }).first('id');
   if (!conv) throw new DomainError('whatsapp.window_closed', 'Window closed');
-  return sendText(deps, { conversationId: Number(conv.id), text: b.text, userId: null });
+  return Number(conv.id);
+}
+
+/** The builders' field paths (`buttons.1.title`) come back under `interactive.`. */
+async function interactive(deps: Deps, conversationId: number, i: z.infer<typeof Interactive> | undefined): Promise<StoredMessage> {
+  if (!i) throw new Invalid({ interactive: { code: 'validation.required' } });
+  const common = { body: i.body, ...(i.footer ? { footer: i.footer } : {}) };
+  try {
+    return i.kind === 'buttons'
+      ? await sendInteractive(deps, { conversationId, userId: null, kind: 'buttons', buttons: { ...common, buttons: i.buttons ?? [], ...(i.header ? { header: { type: 'text', text: i.header } } : {}) } })
+      : await sendInteractive(deps, { conversationId, userId: null, kind: 'list', list: { ...common, button: i.button ?? '', sections: i.sections ?? [], ...(i.header ? { header: i.header } : {}) } });
+  } catch (e) {
+    if (!(e instanceof Invalid)) throw e;
+    throw new Invalid(Object.fromEntries(Object.entries(e.fields).map(([k, v]) => [`interactive.${k}`, v])), e.code);
+  }
+}
+
+const MediaFields = z.object({
+  number_id: z.coerce.number().int().positive(),
+  contact_id: z.coerce.number().int().positive().optional(),
+  phone: z.string().trim().max(30).optional(),
+  caption: z.string().max(1024).optional(),
+});
+
+/** A multipart upload: the fields name who, `file` is what (checked against Meta's types and sizes). */
+async function sendFile(deps: Deps, req: Parameters<typeof readAttachmentForm>[0]): Promise<StoredMessage> {
+  const form = await readAttachmentForm(req);
+  if (form.error) throw new Invalid(form.error);
+  const f = parse(MediaFields, form.fields);
+  if (!form.file) throw new Invalid({ file: { code: 'whatsapp.media.required' } });
+  const number = await getNumber(deps, f.number_id);
+  const contact = await contactOf(deps, f);
+  const conversationId = await openConversation(deps, contact.id, number.id);
+  return sendAttachment(deps, { conversationId, file: form.file, caption: f.caption, userId: null });
 }
 
 const HistoryQuery = PageQuery.extend({
@@ -89,9 +147,18 @@ const HistoryQuery = PageQuery.extend({
 export const messagesApi: ApiFeature = (apiRoute, deps) => {
   apiRoute({
     method: 'post', path: '/messages', summary: 'Send a WhatsApp message', tags: ['whatsapp'], scope: 'inbox:reply', status: 201,
-    description: 'Free text only inside the 24-hour customer-service window; approved templates any time (counted toward the monthly plan limit when outside the window). Refusals (window closed, not approved, opted out, number unavailable, plan limit) happen before Meta is called; a Meta error is stored on the message and returned with its code. Supports Idempotency-Key.',
+    description: 'Free text and interactive messages (reply buttons, lists) only inside the 24-hour customer-service window; approved templates any time (counted toward the monthly plan limit when outside the window). Refusals (window closed, not approved, opted out, number unavailable, plan limit) happen before Meta is called; a Meta error is stored on the message and returned with its code. Supports Idempotency-Key.',
     body: SendBody, response: ApiMessage,
     handler: async ({ body, req }) => presentMessage(await send(deps, body), req.t),
+  });
+  apiRoute({
+    method: 'post', path: '/messages/media', summary: 'Send a file (image, video, audio or document)', tags: ['whatsapp'], scope: 'inbox:reply', status: 201,
+    description: 'multipart/form-data with the fields `number_id`, `contact_id` (or `phone`), an optional `caption` (not for audio) and one `file`. ' +
+      "Only inside the 24-hour window. Meta's types and sizes are checked first (JPEG/PNG images ≤5 MB; MP4/3GPP video and AAC/AMR/MP3/M4A/OGG audio ≤16 MB; " +
+      'PDF, TXT, Word, Excel and PowerPoint documents ≤100 MB; the type is taken from the part, or from the file name when it is application/octet-stream), ' +
+      "refusals are 422 with `details.fields.file` or `.caption`. The file is kept in the install's media storage, uploaded to Meta and sent by media id.",
+    consumes: ['multipart/form-data'], response: ApiMessage,
+    handler: async ({ req }) => presentMessage(await sendFile(deps, req), req.t),
   });
   apiRoute({
     method: 'get', path: '/messages', summary: 'Message history', tags: ['whatsapp'], scope: 'inbox:read',
