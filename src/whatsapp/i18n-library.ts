@@ -1,5 +1,6 @@
 // Page texts: templates and auto-replies (plus their audit action names).
 import type { Bundle } from '../i18n/i18n.js';
+import { templateMessages } from './i18n-templates.js';
 
 const es = {
   'whatsapp.templates.title': 'Plantillas',
@@ -38,11 +39,11 @@ const es = {
   'whatsapp.templates.field.header_text': 'Texto del encabezado',
   'whatsapp.templates.field.header_text_hint': 'Máximo 60 caracteres; admite una variable {{1}}.',
   'whatsapp.templates.field.header_example': 'Ejemplo del encabezado',
-  'whatsapp.templates.field.header_example_hint': 'El valor de ejemplo de {{1}}, o para imagen/vídeo/documento el identificador de ejemplo que da Meta al subir el archivo.',
+  'whatsapp.templates.field.header_example_hint': 'El valor de ejemplo de la variable del encabezado de texto.',
   'whatsapp.templates.field.body': 'Texto',
-  'whatsapp.templates.field.body_hint': 'Usa {{1}}, {{2}}… en orden para las variables; no al principio ni al final. Máximo 1024 caracteres.',
+  'whatsapp.templates.field.body_hint': 'Variables {{1}}, {{2}}… en orden (posicionales) o {{nombre}} (con nombre); nunca al principio ni al final. Máximo 1024 caracteres.',
   'whatsapp.templates.field.examples': 'Ejemplos de las variables',
-  'whatsapp.templates.field.examples_hint': 'Uno por línea, en orden: el primero para {{1}}, el segundo para {{2}}…',
+  'whatsapp.templates.field.examples_hint': 'Uno por línea: en orden para {{1}}, {{2}}…; con nombre, «first_name: Ana».',
   'whatsapp.templates.field.footer': 'Pie (opcional)',
   'whatsapp.templates.field.quick_replies': 'Botones de respuesta rápida',
   'whatsapp.templates.field.quick_replies_hint': 'Hasta 3, separados por comas, de 20 caracteres como máximo: Confirmar, Cancelar.',
@@ -57,7 +58,7 @@ const es = {
   'whatsapp.templates.vars_order': 'Numera las variables en orden: {{1}}, {{2}}, {{3}}…',
   'whatsapp.templates.vars_edges': 'Meta no acepta una variable al principio o al final del texto.',
   'whatsapp.templates.examples_missing': 'Hace falta un ejemplo para cada variable.',
-  'whatsapp.templates.media_handle': 'Meta pide un archivo de ejemplo para encabezados con imagen, vídeo o documento.',
+  'whatsapp.templates.media_handle': 'Sube un archivo de ejemplo: Meta lo pide para encabezados con imagen, vídeo o documento.',
   'whatsapp.templates.quick_replies': 'Hasta 3 botones de 20 caracteres como máximo.',
   'whatsapp.templates.url_button': 'El botón de enlace necesita un texto y una URL https://.',
   'whatsapp.autoreplies.title': 'Respuestas automáticas',
@@ -146,11 +147,11 @@ const en: Record<keyof typeof es, string> = {
   'whatsapp.templates.field.header_text': 'Header text',
   'whatsapp.templates.field.header_text_hint': 'At most 60 characters; one {{1}} variable allowed.',
   'whatsapp.templates.field.header_example': 'Header example',
-  'whatsapp.templates.field.header_example_hint': 'The sample value of {{1}}, or for image/video/document the sample handle Meta returns when you upload the file.',
+  'whatsapp.templates.field.header_example_hint': 'The sample value of the text header variable.',
   'whatsapp.templates.field.body': 'Text',
-  'whatsapp.templates.field.body_hint': 'Use {{1}}, {{2}}… in order for variables; not at the very start or end. At most 1024 characters.',
+  'whatsapp.templates.field.body_hint': 'Variables {{1}}, {{2}}… in order (positional) or {{name}} (named); never at the very start or end. At most 1024 characters.',
   'whatsapp.templates.field.examples': 'Variable examples',
-  'whatsapp.templates.field.examples_hint': 'One per line, in order: the first for {{1}}, the second for {{2}}…',
+  'whatsapp.templates.field.examples_hint': 'One per line: in order for {{1}}, {{2}}…; for named ones, “first_name: Ana”.',
   'whatsapp.templates.field.footer': 'Footer (optional)',
   'whatsapp.templates.field.quick_replies': 'Quick-reply buttons',
   'whatsapp.templates.field.quick_replies_hint': 'Up to 3, comma-separated, at most 20 characters each: Confirm, Cancel.',
@@ -165,7 +166,7 @@ const en: Record<keyof typeof es, string> = {
   'whatsapp.templates.vars_order': 'Number the variables in order: {{1}}, {{2}}, {{3}}…',
   'whatsapp.templates.vars_edges': 'Meta does not accept a variable at the very start or end of the text.',
   'whatsapp.templates.examples_missing': 'Every variable needs an example.',
-  'whatsapp.templates.media_handle': 'Meta requires a sample file for image, video or document headers.',
+  'whatsapp.templates.media_handle': 'Upload a sample file: Meta requires one for image, video or document headers.',
   'whatsapp.templates.quick_replies': 'Up to 3 buttons of at most 20 characters.',
   'whatsapp.templates.url_button': 'The link button needs a text and an https:// URL.',
   'whatsapp.autoreplies.title': 'Auto-replies',
@@ -217,4 +218,4 @@ const en: Record<keyof typeof es, string> = {
   'audit.action.whatsapp.auto_reply_removed': 'Auto-reply removed', 'audit.action.whatsapp.optout_settings_updated': 'Opt-out settings changed',
 };
 
-export const libraryMessages: Bundle = { es, en };
+export const libraryMessages: Bundle = { es: { ...es, ...templateMessages.es }, en: { ...en, ...templateMessages.en } };

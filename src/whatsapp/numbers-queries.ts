@@ -23,6 +23,8 @@ export type WaNumber = {
   businessHours: BusinessHours | null;
   awayMessage: string | null;
   graphUrl: string | null;
+  /** Meta app id: needed for resumable uploads (media header samples of templates). */
+  metaAppId: string | null;
   tokenLast4: string | null;
   secretLast4: string | null;
   lastCheckedAt: number | null;
@@ -53,6 +55,7 @@ export function toNumber(r: Row): WaNumber {
     businessHours: json<BusinessHours | null>(r.business_hours, null),
     awayMessage: nul<string>(r.away_message),
     graphUrl: nul<string>(r.graph_url),
+    metaAppId: nul<string>(r.meta_app_id),
     tokenLast4: nul<string>(r.token_last4),
     secretLast4: nul<string>(r.secret_last4),
     lastCheckedAt: r.last_checked_at === null || r.last_checked_at === undefined ? null : Number(r.last_checked_at),

@@ -24,7 +24,7 @@ function idOf(req: Request): number {
 
 export function editValues(n: WaNumber): Record<string, string> {
   const v: Record<string, string> = {
-    label: n.label, display_phone: n.displayPhone, waba_id: n.wabaId, verify_token: n.verifyToken,
+    label: n.label, display_phone: n.displayPhone, waba_id: n.wabaId, verify_token: n.verifyToken, meta_app_id: n.metaAppId ?? '',
     hours_tz: n.businessHours?.tz ?? '', away_message: n.awayMessage ?? '', enabled: n.status === 'disabled' ? '' : 'on',
   };
   for (const d of DAYS) v[`hours_${d}`] = formatDayRanges(n.businessHours?.days[d]);

@@ -14,6 +14,7 @@ export const NumberInput = z.object({
   access_token: z.string().trim().min(20, 'whatsapp.numbers.token_short').max(1000),
   app_secret: z.string().trim().min(16, 'whatsapp.numbers.secret_short').max(200),
   verify_token: optionalText(100).pipe(z.string().regex(/^[\w.~-]{8,100}$/, 'whatsapp.numbers.verify_token_format').optional()),
+  meta_app_id: optionalText(40).pipe(z.string().regex(/^\d{5,40}$/, 'whatsapp.numbers.digits_only').optional()),
 });
 export type NumberInput = z.infer<typeof NumberInput>;
 
@@ -27,6 +28,7 @@ export const NumberUpdate = z.object({
   access_token: optionalText(1000).pipe(z.string().min(20, 'whatsapp.numbers.token_short').optional()),
   app_secret: optionalText(200).pipe(z.string().min(16, 'whatsapp.numbers.secret_short').optional()),
   verify_token: z.string().trim().regex(/^[\w.~-]{8,100}$/, 'whatsapp.numbers.verify_token_format'),
+  meta_app_id: optionalText(40).pipe(z.string().regex(/^\d{5,40}$/, 'whatsapp.numbers.digits_only').optional()),
   hours_tz: z.string().trim().max(64).optional().default(''),
   away_message: z.string().trim().max(1000).optional().default(''),
   enabled: z.union([z.literal('on'), z.literal('1'), z.literal('true')]).optional(),

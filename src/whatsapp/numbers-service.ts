@@ -40,7 +40,7 @@ export async function createNumber(deps: Deps, input: NumberInput, audit: Audit)
       label: input.label, phone_number_id: input.phone_number_id, waba_id: input.waba_id, display_phone: input.display_phone,
       access_token_enc: encrypt(key, input.access_token), app_secret_enc: encrypt(key, input.app_secret),
       token_last4: last4(input.access_token), secret_last4: last4(input.app_secret),
-      verify_token: input.verify_token ?? newVerifyToken(), is_sandbox: false, status: 'active', created_at: now, updated_at: now,
+      verify_token: input.verify_token ?? newVerifyToken(), meta_app_id: input.meta_app_id ?? null, is_sandbox: false, status: 'active', created_at: now, updated_at: now,
     }).returning('id');
     const newId = Number(typeof row === 'object' ? (row as { id: number }).id : row);
     await audit(trx, { action: 'whatsapp.number_created', entityType: 'wa_number', entityId: newId, after: { label: input.label, phone_number_id: input.phone_number_id, waba_id: input.waba_id, display_phone: input.display_phone } });
@@ -67,6 +67,7 @@ export async function updateNumber(deps: Deps, id: number, input: NumberUpdate, 
   const now = deps.clock.now();
   const patch: Record<string, unknown> = {
     label: input.label, display_phone: input.display_phone, waba_id: before.isSandbox ? before.wabaId : input.waba_id, verify_token: input.verify_token,
+    meta_app_id: before.isSandbox ? before.metaAppId : input.meta_app_id ?? null,
     business_hours: JSON.stringify(hoursOf(input)), away_message: input.away_message || null, updated_at: now,
     status: input.enabled ? (before.status === 'disabled' ? 'active' : before.status) : 'disabled',
   };

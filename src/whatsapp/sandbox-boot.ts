@@ -33,7 +33,7 @@ export async function ensureSandboxNumber(deps: Deps): Promise<{ id: number; tok
       label: 'Sandbox', phone_number_id: SANDBOX_DEFAULTS.phoneNumberId, waba_id: SANDBOX_DEFAULTS.wabaId,
       display_phone: `+${SANDBOX_DEFAULTS.displayPhoneNumber}`, verified_name: SANDBOX_DEFAULTS.verifiedName,
       access_token_enc: encrypt(key, token), app_secret_enc: encrypt(key, appSecret), token_last4: token.slice(-4), secret_last4: appSecret.slice(-4),
-      verify_token: newVerifyToken(), is_sandbox: true, status: 'active', created_at: now, updated_at: now,
+      verify_token: newVerifyToken(), meta_app_id: SANDBOX_DEFAULTS.appId, is_sandbox: true, status: 'active', created_at: now, updated_at: now,
     }).onConflict('phone_number_id').ignore();
   }
   const row = await deps.db('wa_numbers').where({ is_sandbox: true }).orderBy('id').first();
@@ -66,7 +66,7 @@ export async function startSandbox(deps: Deps, opts: StartSandboxOptions): Promi
     numbers: [{ phoneNumberId: String(row.phone_number_id), wabaId: String(row.waba_id), displayPhoneNumber: String(row.display_phone).replace(/\D/g, ''), verifiedName: SANDBOX_DEFAULTS.verifiedName }],
     ...opts.sandbox,
   });
-  await deps.db('wa_numbers').where({ id }).update({ graph_url: sandbox.url, status: 'active', updated_at: deps.clock.now() });
+  await deps.db('wa_numbers').where({ id }).update({ graph_url: sandbox.url, meta_app_id: SANDBOX_DEFAULTS.appId, status: 'active', updated_at: deps.clock.now() });
   await restoreWindows(deps, sandbox, id, String(row.phone_number_id));
   invalidateWebhookSecrets(deps);
   await subscribeWebhooks(deps, id);

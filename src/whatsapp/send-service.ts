@@ -21,7 +21,7 @@ import {
 } from './send-checks.js';
 import { dispatch, dispatchMarkRead, type MarkReadResult } from './send-dispatch.js';
 import { metaErrorKey } from './meta-errors.js';
-import { renderTemplateText } from './templates-store.js';
+import { componentOf, renderTemplateText, variablesOf } from './templates-store.js';
 
 export { windowState, conversationWindow, type WindowState } from './window.js';
 export { WhatsAppSendError, metaErrorKey, metaErrorText } from './meta-errors.js';
@@ -83,12 +83,15 @@ export async function sendTemplate(deps: Deps, input: TemplateSend): Promise<Sto
   const headerText = input.header && 'text' in input.header ? input.header.text : undefined;
   checkTemplateParams(t, input.params, headerText);
   const params = input.params ?? [];
+  // A NAMED template names every parameter, its text header's too.
+  const headerName = t.parameterFormat === 'named' ? variablesOf(componentOf(t, 'HEADER')?.text)[0] : undefined;
+  const header = input.header && 'text' in input.header && headerName && !input.header.name ? { ...input.header, name: headerName } : input.header;
   return dispatch(deps, {
     target, type: 'template', body: renderTemplateText(t, params, headerText), templateName: t.name,
     payload: { template: { id: t.id, name: t.name, language: t.language }, params, header: input.header ?? null, buttons: input.buttons ?? [] },
     businessInitiated: !target.window.open, userId: input.userId, campaignId: input.campaignId ?? null, callbackId: input.callbackId,
     build: (to, opts) => templateMessage(to, {
-      name: t.name, language: t.language, body: params, header: input.header, buttons: input.buttons,
+      name: t.name, language: t.language, body: params, header, buttons: input.buttons,
     }, opts),
   });
 }

@@ -1,5 +1,6 @@
 // /templates: the library synced from Meta (status, quality, body with its
-// variables, a live preview), "sync now", and creating a template for review.
+// variables, a live preview), "sync now", creating a template for review and
+// uploading the sample of a media header. Edit and delete: templates-manage-routes.ts.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
@@ -8,7 +9,10 @@ import { can, requireUser } from '../web/guards.js';
 import { parse } from '../web/validate.js';
 import { metaErrorText } from './meta-errors.js';
 import { allNumbers } from './numbers-queries.js';
-import { HEADER_TYPES, TEMPLATE_CATEGORIES, TEMPLATE_LANGUAGES, TemplateForm } from './templates-schema.js';
+import { bodyExampleValues } from './templates-components.js';
+import { canDelete, canEdit } from './templates-manage.js';
+import { contentOptions, manageRoutes, sampleRoute } from './templates-manage-routes.js';
+import { TEMPLATE_LANGUAGES, TemplateForm } from './templates-schema.js';
 import { bodySegments, listTemplates, submitTemplate } from './templates-service.js';
 import { componentOf, templateById, variablesOf } from './templates-store.js';
 import { syncTemplates } from './templates-sync.js';
@@ -22,8 +26,7 @@ async function formData(deps: Deps, req: Request) {
     title: req.t('whatsapp.templates.new'),
     numberOptions: numbers.map((n) => ({ value: n.id, label: `${n.label} (${n.displayPhone})${n.isSandbox ? ' · ' + req.t('whatsapp.sandbox.badge') : ''}` })),
     languageOptions: TEMPLATE_LANGUAGES.map((l) => ({ value: l, label: l })),
-    categoryOptions: TEMPLATE_CATEGORIES.map((c) => ({ value: c, label: req.t('whatsapp.templates.category.' + c) })),
-    headerOptions: HEADER_TYPES.map((h) => ({ value: h, label: req.t('whatsapp.templates.header.' + h) })),
+    ...contentOptions(req),
   };
 }
 
@@ -39,12 +42,11 @@ function listRoutes(r: Router, deps: Deps): void {
     const rows = templates.map((t) => ({ ...t, body: componentOf(t, 'BODY')?.text ?? '', segments: bodySegments(componentOf(t, 'BODY')?.text ?? ''), waba: wabaLabel.get(t.wabaId) ?? t.wabaId }));
     res.page('templates/index', { title: req.t('whatsapp.templates.title'), rows, statuses: STATUSES, values: { status: status ?? '', q: q ?? '' }, hasNumbers: numbers.length > 0 });
   });
-
 }
 
 function writeRoutes(r: Router, deps: Deps): void {
   r.get('/templates/new', ...write, async (req, res) => {
-    res.page('templates/new', { ...(await formData(deps, req)), values: { language: 'es_MX', category: 'UTILITY', header_type: 'NONE' } });
+    res.page('templates/new', { ...(await formData(deps, req)), values: { language: 'es_MX', category: 'UTILITY', parameter_format: 'POSITIONAL', header_type: 'NONE' } });
   });
 
   r.post('/templates', ...write, async (req, res) => {
@@ -72,11 +74,11 @@ function showRoute(r: Router, deps: Deps): void {
     const t = id.success ? await templateById(deps.db, id.data) : undefined;
     if (!t) throw new NotFound('whatsapp.template_not_found');
     const body = componentOf(t, 'BODY');
-    const examples = ((body?.example?.body_text as string[][] | undefined)?.[0]) ?? [];
-    const vars = variablesOf(body?.text).map((name, i) => ({ name, example: examples[i] ?? '' }));
+    const examples = bodyExampleValues(t);
+    const vars = variablesOf(body?.text).map((name) => ({ name, example: examples[name] ?? '' }));
     res.page('templates/show', {
       title: t.name, template: t, header: componentOf(t, 'HEADER'), body: body?.text ?? '', footer: componentOf(t, 'FOOTER')?.text ?? '',
-      buttons: componentOf(t, 'BUTTONS')?.buttons ?? [], vars, segments: bodySegments(body?.text ?? ''),
+      buttons: componentOf(t, 'BUTTONS')?.buttons ?? [], vars, segments: bodySegments(body?.text ?? ''), editable: canEdit(t), deletable: canDelete(t),
     });
   });
 }
@@ -85,6 +87,8 @@ export function templatesRoutes(deps: Deps): Router {
   const r = Router();
   listRoutes(r, deps);
   writeRoutes(r, deps); // /templates/new before /templates/:id
+  sampleRoute(r, deps, write);
+  manageRoutes(r, deps, write);
   showRoute(r, deps);
   return r;
 }

@@ -1,17 +1,17 @@
 // The template library: listing for pages and the API, and creating a
-// template in the UI and submitting it to Meta for review.
+// template in the UI and submitting it to Meta for review (positional or
+// named parameters, text or media header). Edits and deletes: templates-manage.ts.
 import type { Audit } from '../audit/context.js';
 import type { Db } from '../db/knex.js';
 import type { Deps } from '../deps.js';
 import { Invalid } from '../errors.js';
 import { toJson } from '../db/rows.js';
-import type { TemplateComponentDef } from './cloud-api-types.js';
-import { MetaApiError } from './errors.js';
 import { clientFor } from './graph-clients.js';
-import { metaErrorKey } from './meta-errors.js';
 import { numberById, numberSecrets } from './numbers-queries.js';
-import { bodyExamples, type TemplateForm } from './templates-schema.js';
-import { toTemplate, variablesOf, type LocalTemplate } from './templates-store.js';
+import { componentsOf } from './templates-components.js';
+import { templateMetaError } from './templates-errors.js';
+import type { TemplateForm } from './templates-schema.js';
+import { toTemplate, type LocalTemplate } from './templates-store.js';
 
 export type TemplateFilter = { status?: string; wabaId?: string; q?: string };
 
@@ -28,57 +28,37 @@ export async function approvedTemplatesFor(db: Db, wabaId: string): Promise<Loca
   return listTemplates(db, { status: 'APPROVED', wabaId });
 }
 
-function header(v: TemplateForm): TemplateComponentDef | undefined {
-  if (v.header_type === 'NONE') return undefined;
-  if (v.header_type === 'TEXT') {
-    const h: TemplateComponentDef = { type: 'HEADER', format: 'TEXT', text: v.header_text };
-    if (variablesOf(v.header_text).length) h.example = { header_text: [v.header_example] };
-    return h;
-  }
-  return { type: 'HEADER', format: v.header_type, example: { header_handle: [v.header_example] } };
-}
-
-function buttons(v: TemplateForm): TemplateComponentDef | undefined {
-  const list: NonNullable<TemplateComponentDef['buttons']> = v.quick_replies.split(',').map((s) => s.trim()).filter(Boolean)
-    .map((text) => ({ type: 'QUICK_REPLY', text }));
-  if (v.url_text && v.url) list.push({ type: 'URL', text: v.url_text, url: v.url, ...(v.url.includes('{{') ? { example: [v.url_example] } : {}) });
-  return list.length ? { type: 'BUTTONS', buttons: list } : undefined;
-}
-
-export function componentsOf(v: TemplateForm): TemplateComponentDef[] {
-  const vars = variablesOf(v.body);
-  const body: TemplateComponentDef = { type: 'BODY', text: v.body };
-  if (vars.length) body.example = { body_text: [bodyExamples(v).slice(0, vars.length)] };
-  return [header(v), body, v.footer ? { type: 'FOOTER', text: v.footer } as TemplateComponentDef : undefined, buttons(v)]
-    .filter((c): c is TemplateComponentDef => !!c);
-}
-
 /** Submits to Meta (the template starts PENDING) and keeps it in the library. */
 export async function submitTemplate(deps: Deps, v: TemplateForm, audit: Audit): Promise<LocalTemplate> {
   const n = await numberById(deps.db, v.number_id);
   if (!n) throw new Invalid({ number_id: { code: 'whatsapp.number_not_found' } });
-  if (await deps.db('templates').where({ waba_id: n.wabaId, name: v.name, language: v.language }).first('id')) {
-    throw new Invalid({ name: { code: 'whatsapp.templates.duplicate' } });
-  }
+  const existing = await deps.db('templates').where({ waba_id: n.wabaId, name: v.name, language: v.language }).first('id', 'status');
+  // A deleted one keeps its row (and history) and can be submitted again.
+  if (existing && existing.status !== 'DELETED') throw new Invalid({ name: { code: 'whatsapp.templates.duplicate' } });
   const components = componentsOf(v);
   let created;
   try {
     const { accessToken } = await numberSecrets(deps, n.id);
-    created = await clientFor(deps, n).createTemplate(n.wabaId, accessToken, { name: v.name, language: v.language, category: v.category, components });
+    created = await clientFor(deps, n).createTemplate(n.wabaId, accessToken, { name: v.name, language: v.language, category: v.category, parameterFormat: v.parameter_format, components });
   } catch (err) {
-    if (!(err instanceof MetaApiError)) throw err;
-    if (err.subcode === 2388024) throw new Invalid({ name: { code: 'whatsapp.templates.duplicate' } });
-    throw new Invalid({ _: { code: metaErrorKey(err.code), params: { code: err.code, details: err.details ?? err.message } } });
+    throw templateMetaError(err);
   }
   const now = deps.clock.now();
+  const columns = {
+    meta_id: created.id || null, category: created.category, status: created.status, components: toJson(components), quality: null,
+    parameter_format: v.parameter_format === 'NAMED' ? 'named' : 'positional', rejected_reason: null, edited_at: null, synced_at: now, updated_at: now,
+  };
   const id = await deps.db.transaction(async (trx) => {
-    const [row] = await trx('templates').insert({
-      waba_id: n.wabaId, meta_id: created.id || null, name: v.name, language: v.language, category: created.category, status: created.status,
-      components: toJson(components), parameter_format: 'positional', synced_at: now, created_at: now, updated_at: now,
-    }).returning('id');
-    const newId = Number(typeof row === 'object' ? (row as { id: number }).id : row);
-    await audit(trx, { action: 'whatsapp.template_submitted', entityType: 'template', entityId: newId, after: { name: v.name, language: v.language, category: v.category, status: created.status } });
-    return newId;
+    let rowId: number;
+    if (existing) {
+      await trx('templates').where({ id: existing.id }).update(columns);
+      rowId = Number(existing.id);
+    } else {
+      const [row] = await trx('templates').insert({ waba_id: n.wabaId, name: v.name, language: v.language, created_at: now, ...columns }).returning('id');
+      rowId = Number(typeof row === 'object' ? (row as { id: number }).id : row);
+    }
+    await audit(trx, { action: 'whatsapp.template_submitted', entityType: 'template', entityId: rowId, after: { name: v.name, language: v.language, category: v.category, parameter_format: v.parameter_format, status: created.status } });
+    return rowId;
   });
   return toTemplate((await deps.db('templates').where({ id }).first())!);
 }

@@ -15,6 +15,8 @@ export type LocalTemplate = {
   components: TemplateComponentDef[];
   parameterFormat: 'positional' | 'named';
   rejectedReason: string | null;
+  /** Edits made through ChatFlow while APPROVED, epoch ms (Meta: 1 per 24 h, 10 per 30 days). */
+  editedAt: number[];
   syncedAt: number | null;
   createdAt: number;
   updatedAt: number;
@@ -33,6 +35,7 @@ export function toTemplate(r: Record<string, unknown>): LocalTemplate {
     components: json<TemplateComponentDef[]>(r.components, []),
     parameterFormat: r.parameter_format === 'named' ? 'named' : 'positional',
     rejectedReason: r.rejected_reason ? String(r.rejected_reason) : null,
+    editedAt: json<unknown[]>(r.edited_at, []).map(Number).filter(Number.isFinite),
     syncedAt: r.synced_at === null || r.synced_at === undefined ? null : Number(r.synced_at),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
@@ -69,7 +72,11 @@ export function fillVariables(text: string, values: string[] | Record<string, st
 export function renderTemplateText(t: Pick<LocalTemplate, 'components'>, body: string[] | Record<string, string>, headerText?: string): string {
   const header = componentOf(t, 'HEADER');
   const parts: string[] = [];
-  if (header && (header.format ?? 'TEXT') === 'TEXT' && header.text) parts.push(fillVariables(header.text, headerText ? [headerText] : []));
+  if (header && (header.format ?? 'TEXT') === 'TEXT' && header.text) {
+    // One variable at most: {{1}} or, in a NAMED template, {{name}}.
+    const name = variablesOf(header.text)[0];
+    parts.push(fillVariables(header.text, headerText && name ? { [name]: headerText } : {}));
+  }
   const b = componentOf(t, 'BODY');
   if (b?.text) parts.push(fillVariables(b.text, body));
   const f = componentOf(t, 'FOOTER');

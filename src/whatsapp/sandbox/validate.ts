@@ -140,6 +140,8 @@ function checkHeader(params: Json[], tpl: StoredTemplate): GraphFailure | null {
   const media = header?.format && header.format !== 'TEXT' ? header.format.toLowerCase() : undefined;
   const expected = !header ? 0 : media ? 1 : placeholders(header.text).length;
   if (params.length !== expected) return countMismatch('header', expected, params.length);
+  const name = !media && tpl.parameter_format === 'NAMED' ? placeholders(header?.text)[0] : undefined;
+  if (name && str(params[0]?.parameter_name) !== name) return fail(100, 'Invalid parameter', `header parameter_name must be ${name} for named templates`);
   return media && params[0]?.type !== media ? formatMismatch(`header must be ${media}`) : null;
 }
 
