@@ -1,5 +1,8 @@
 // The only module that branches on the database engine.
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
+import { from as copyFrom } from 'pg-copy-streams';
 import { isPostgres, type Db } from './knex.js';
 
 /** Case-insensitive "contains" on a column already stored lower-cased. */
@@ -172,4 +175,113 @@ export async function dropRowCounter(db: Knex, table: string, name: string): Pro
 /** `FOR UPDATE` on Postgres (serialises writers that check a counter against a limit); SQLite's single writer already does. */
 export function forUpdate(db: Db, qb: Knex.QueryBuilder): Knex.QueryBuilder {
   return isPostgres(db) ? qb.forUpdate() : qb;
+}
+
+// ---- Bulk writes of prepared rows (the contact import) ---------------------
+// SQLite: multi-row INSERTs through prepared statements cached per connection
+// (knex would build and prepare every statement again). Postgres: COPY FROM
+// STDIN, straight into the table or, when conflicts must be ignored, into a
+// temporary staging table followed by INSERT … SELECT … ON CONFLICT DO NOTHING.
+// Both run on the caller's transaction connection, so they commit with it.
+
+/** Rows as arrays, in `columns` order. */
+export type RowSet = { table: string; columns: readonly string[]; rows: readonly unknown[][] };
+
+type SqliteStatement = { run(params: unknown[]): unknown; all(params: unknown[]): Array<Record<string, unknown>> };
+type SqliteConnection = { prepare(sql: string): SqliteStatement };
+type PgClient = { query(q: unknown): unknown };
+
+const SQLITE_ROWS_PER_STATEMENT = 100;
+const SQLITE_PARAMS_PER_STATEMENT = 2000;
+const sqliteStatements = new WeakMap<object, Map<string, SqliteStatement>>();
+
+async function connectionOf<T>(trx: Db): Promise<T> {
+  if (!trx.isTransaction) throw new Error('bulk writes run inside a transaction');
+  // A transaction's client hands back the transaction's own connection.
+  return (trx.client as { acquireConnection(): Promise<T> }).acquireConnection();
+}
+
+function sqliteStatement(conn: SqliteConnection, sql: string): SqliteStatement {
+  let cache = sqliteStatements.get(conn);
+  if (!cache) sqliteStatements.set(conn, (cache = new Map()));
+  let st = cache.get(sql);
+  if (!st) cache.set(sql, (st = conn.prepare(sql)));
+  return st;
+}
+
+const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+async function sqliteInsert(trx: Db, r: RowSet, ignore: boolean, returning: readonly string[]): Promise<Array<Record<string, unknown>>> {
+  const conn = await connectionOf<SqliteConnection>(trx);
+  const width = r.columns.length;
+  const per = Math.max(1, Math.min(SQLITE_ROWS_PER_STATEMENT, Math.floor(SQLITE_PARAMS_PER_STATEMENT / width)));
+  const head = `insert into ${quoteId(r.table)} (${r.columns.map(quoteId).join(', ')}) values `;
+  const tail = `${ignore ? ' on conflict do nothing' : ''}${returning.length ? ` returning ${returning.map(quoteId).join(', ')}` : ''}`;
+  const tuple = `(${r.columns.map(() => '?').join(', ')})`;
+  const out: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < r.rows.length; i += per) {
+    const n = Math.min(per, r.rows.length - i);
+    const st = sqliteStatement(conn, head + Array(n).fill(tuple).join(', ') + tail);
+    const params = new Array<unknown>(n * width);
+    for (let j = 0; j < n; j++) {
+      const row = r.rows[i + j]!;
+      for (let k = 0; k < width; k++) params[j * width + k] = row[k] ?? null;
+    }
+    if (returning.length) for (const x of st.all(params)) out.push(x);
+    else st.run(params);
+  }
+  return out;
+}
+
+/** One value in COPY's text format. */
+function copyValue(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (typeof v !== 'string') return String(v);
+  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v;
+}
+
+function* copyChunks(rows: readonly unknown[][]): Generator<string> {
+  let buf = '';
+  for (const row of rows) {
+    buf += row.map(copyValue).join('\t') + '\n';
+    if (buf.length >= 1 << 16) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
+async function pgCopy(trx: Db, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
+  const client = await connectionOf<PgClient>(trx);
+  const stream = client.query(copyFrom(`copy ${quoteId(table)} (${columns.map(quoteId).join(', ')}) from stdin`)) as Writable;
+  await pipeline(Readable.from(copyChunks(rows)), stream);
+}
+
+async function pgInsert(trx: Db, r: RowSet, ignore: boolean, returning: readonly string[]): Promise<Array<Record<string, unknown>>> {
+  if (!ignore && !returning.length) {
+    await pgCopy(trx, r.table, r.columns, r.rows);
+    return [];
+  }
+  const cols = r.columns.map(quoteId).join(', ');
+  const stage = `cf_stage_${r.table}_${r.columns.length}`;
+  await trx.raw(`create temp table if not exists ${quoteId(stage)} on commit delete rows as select ${cols} from ${quoteId(r.table)} with no data`);
+  await trx.raw(`truncate ${quoteId(stage)}`);
+  await pgCopy(trx, stage, r.columns, r.rows);
+  const res = await trx.raw(`insert into ${quoteId(r.table)} (${cols}) select ${cols} from ${quoteId(stage)}` +
+    `${ignore ? ' on conflict do nothing' : ''}${returning.length ? ` returning ${returning.map(quoteId).join(', ')}` : ''}`);
+  return (res.rows ?? []) as Array<Record<string, unknown>>;
+}
+
+/** Insert every row in the open transaction; `ignoreConflicts` skips rows that hit a unique constraint. */
+export async function insertRows(trx: Db, r: RowSet, opts: { ignoreConflicts?: boolean } = {}): Promise<void> {
+  if (!r.rows.length) return;
+  await (isPostgres(trx) ? pgInsert : sqliteInsert)(trx, r, opts.ignoreConflicts ?? false, []);
+}
+
+/** Insert the rows whose unique keys are still free; returns `returning` of the rows inserted (conflicting ones are skipped). */
+export async function insertNewRows(trx: Db, r: RowSet, returning: readonly string[]): Promise<Array<Record<string, unknown>>> {
+  if (!r.rows.length) return [];
+  return (isPostgres(trx) ? pgInsert : sqliteInsert)(trx, r, true, returning);
 }

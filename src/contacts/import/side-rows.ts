@@ -1,6 +1,7 @@
 // The rows around an imported contact, written in bulk per batch: tag links
 // (creating missing tags), custom values, consent ledger entries, notes and
 // the one 'import' activity row per contact on its timeline.
+import { insertRows } from '../../db/dialect.js';
 import type { Db } from '../../db/knex.js';
 import { toJson } from '../../db/rows.js';
 import { fold } from '../derive.js';
@@ -47,12 +48,13 @@ export async function ensureTagIds(trx: Db, cache: Map<string, number>, names: s
 }
 
 export async function linkTags(trx: Db, cache: Map<string, number>, touched: Touched[]): Promise<void> {
-  const links: Array<{ contact_id: number; tag_id: number }> = [];
+  const links: unknown[][] = [];
   for (const t of touched) {
     const ids = new Set(t.candidate.tags.map((n) => cache.get(tagKey(n))).filter((id): id is number => id !== undefined));
-    for (const tagId of ids) links.push({ contact_id: t.id, tag_id: tagId });
+    for (const tagId of ids) links.push([t.id, tagId]);
   }
-  for (const part of chunks(links)) await trx('contact_tags').insert(part).onConflict(['contact_id', 'tag_id']).ignore();
+  // A contact that already existed may carry the tag: that link is kept as it is.
+  await insertRows(trx, { table: 'contact_tags', columns: ['contact_id', 'tag_id'], rows: links }, { ignoreConflicts: true });
 }
 
 function valueRows(contactId: number, cells: CustomCell[]) {
@@ -65,19 +67,25 @@ export async function replaceValues(trx: Db, contactId: number, cells: CustomCel
   await trx('contact_values').insert(valueRows(contactId, cells));
 }
 
+/** Values, consent ledger rows, notes and activity of the batch: bulk inserts (COPY on Postgres). */
 export async function insertSideRows(trx: Db, ctx: WriteContext, touched: Touched[]): Promise<void> {
-  const values = touched.flatMap((t) => (t.created ? valueRows(t.id, t.custom) : []));
-  const consent = touched.filter((t) => t.optIn).map((t) => ({
-    contact_id: t.id, status: t.optIn, source: 'import', actor: ctx.actor.slice(0, 200), detail: `import #${ctx.jobId}`, at: ctx.now,
-  }));
-  const notes = touched.filter((t) => t.candidate.notes).map((t) => ({ contact_id: t.id, user_id: ctx.userId, body: t.candidate.notes, created_at: ctx.now }));
-  const activity = touched.map((t) => ({
-    contact_id: t.id, kind: 'import', ref: String(ctx.jobId), user_id: ctx.userId, at: ctx.now,
-    summary: toJson(t.created ? { job: ctx.jobId, action: 'created' } : { job: ctx.jobId, action: 'updated', fields: t.changed }),
-  }));
-  // 6 columns × 500 rows stays far below both engines' parameter limits.
-  for (const part of chunks(values)) await trx('contact_values').insert(part);
-  for (const part of chunks(consent)) await trx('consent_events').insert(part);
-  for (const part of chunks(notes)) await trx('contact_notes').insert(part);
-  for (const part of chunks(activity)) await trx('contact_activity').insert(part);
+  const values: unknown[][] = [];
+  const consent: unknown[][] = [];
+  const notes: unknown[][] = [];
+  const activity: unknown[][] = [];
+  const actor = ctx.actor.slice(0, 200);
+  const detail = `import #${ctx.jobId}`;
+  const ref = String(ctx.jobId);
+  const created = toJson({ job: ctx.jobId, action: 'created' });
+  for (const t of touched) {
+    if (t.created) for (const cell of t.custom) for (const v of cell.rows) values.push([t.id, cell.field.id, v.text_value, v.num_value]);
+    if (t.optIn) consent.push([t.id, t.optIn, 'import', actor, detail, ctx.now]);
+    if (t.candidate.notes) notes.push([t.id, ctx.userId, t.candidate.notes, ctx.now]);
+    const summary = t.created ? created : toJson({ job: ctx.jobId, action: 'updated', fields: t.changed });
+    activity.push([t.id, 'import', ref, ctx.userId, ctx.now, summary]);
+  }
+  await insertRows(trx, { table: 'contact_values', columns: ['contact_id', 'field_id', 'text_value', 'num_value'], rows: values });
+  await insertRows(trx, { table: 'consent_events', columns: ['contact_id', 'status', 'source', 'actor', 'detail', 'at'], rows: consent });
+  await insertRows(trx, { table: 'contact_notes', columns: ['contact_id', 'user_id', 'body', 'created_at'], rows: notes });
+  await insertRows(trx, { table: 'contact_activity', columns: ['contact_id', 'kind', 'ref', 'user_id', 'at', 'summary'], rows: activity });
 }

@@ -4,6 +4,7 @@
 // and one 'import' activity row each. The plan's contact limit is checked
 // against the maintained contacts counter, read (and locked on Postgres)
 // inside the same transaction, so the limit holds even with other writers.
+import { insertNewRows } from '../../db/dialect.js';
 import type { Db } from '../../db/knex.js';
 import { json, toJson } from '../../db/rows.js';
 import { counterValue } from '../../plans/counters.js';
@@ -35,25 +36,27 @@ async function existingByKey(trx: Db, keys: string[]): Promise<Map<string, Exist
   return out;
 }
 
-function contactRow(c: Candidate, ctx: WriteContext) {
+const CONTACT_COLUMNS = [
+  'phone', 'wa_key', 'country', 'first_name', 'last_name', 'display_name', 'sort_name', 'search_text', 'email',
+  'language', 'timezone', 'opt_in', 'opt_in_source', 'opt_in_at', 'custom', 'created_at', 'updated_at',
+] as const;
+
+/** The contacts row of a new contact, in CONTACT_COLUMNS order. */
+function contactRow(c: Candidate, ctx: WriteContext): unknown[] {
   const col = c.columns;
   const optIn = c.optIn === true ? 'opted_in' : c.optIn === false ? 'opted_out' : 'unknown';
   const custom: Record<string, unknown> = {};
   for (const cell of c.custom) custom[cell.field.key] = cell.json;
-  return {
-    phone: col.phone, wa_key: col.wa_key, country: col.country, first_name: col.first_name, last_name: col.last_name,
-    display_name: col.display_name, sort_name: col.sort_name, search_text: col.search_text, email: col.email,
-    language: col.language, timezone: col.timezone, opt_in: optIn, opt_in_source: c.optIn === null ? null : 'import',
-    opt_in_at: c.optIn === null ? null : ctx.now, custom: toJson(custom), created_at: ctx.now, updated_at: ctx.now,
-  };
+  return [
+    col.phone, col.wa_key, col.country, col.first_name, col.last_name, col.display_name, col.sort_name, col.search_text, col.email,
+    col.language, col.timezone, optIn, c.optIn === null ? null : 'import', c.optIn === null ? null : ctx.now, toJson(custom), ctx.now, ctx.now,
+  ];
 }
 
 async function insertFresh(trx: Db, fresh: Candidate[], ctx: WriteContext): Promise<Touched[]> {
   const ids = new Map<string, number>();
-  for (const part of chunks(fresh)) {
-    const rows = await trx('contacts').insert(part.map((c) => contactRow(c, ctx)), ['id', 'wa_key']).onConflict().ignore();
-    for (const r of rows as Array<{ id: number; wa_key: string }>) ids.set(r.wa_key, Number(r.id));
-  }
+  const rows = await insertNewRows(trx, { table: 'contacts', columns: CONTACT_COLUMNS, rows: fresh.map((c) => contactRow(c, ctx)) }, ['id', 'wa_key']);
+  for (const r of rows) ids.set(String(r.wa_key), Number(r.id));
   // A row another writer inserted meanwhile was skipped by ON CONFLICT: find it by key.
   const missing = fresh.filter((c) => !ids.has(c.columns.wa_key)).map((c) => c.columns.wa_key);
   for (const part of chunks(missing)) {
