@@ -25,9 +25,11 @@ function canonical(v: unknown): string {
   return JSON.stringify(v ?? null);
 }
 
-export function requestHash(req: Request): string {
+/** `bodyDigest`: for a route that reads its body itself (an upload), a digest of those bytes. */
+export function requestHash(req: Request, bodyDigest?: string): string {
   const path = req.originalUrl.split('?')[0];
-  return crypto.createHash('sha256').update(`${req.method} ${path}\n${canonical(req.query)}\n${canonical(req.body)}`).digest('hex');
+  const body = bodyDigest === undefined ? canonical(req.body) : `sha256:${bodyDigest}`;
+  return crypto.createHash('sha256').update(`${req.method} ${path}\n${canonical(req.query)}\n${body}`).digest('hex');
 }
 
 export function idempotencyKeyOf(req: Request): string | undefined {

@@ -22,7 +22,7 @@ const ERROR_RESPONSES: Record<string, [string, string]> = {
   403: ['Forbidden', 'The key lacks the scope this operation requires (`details.required_scope`).'],
   404: ['NotFound', 'No such resource.'],
   409: ['Conflict', 'The Idempotency-Key was used with a different request, or that request is still running.'],
-  413: ['PayloadTooLarge', 'The body is over 1 MB.'],
+  413: ['PayloadTooLarge', 'The body is over 1 MB (an upload: over the limit its operation states).'],
   415: ['UnsupportedMediaType', 'The body must be `application/json`.'],
   422: ['ValidationFailed', 'Invalid parameters or body; `details.fields` says which and why.'],
   429: ['RateLimited', 'Too many requests for this key; retry after the `Retry-After` seconds.'],
@@ -108,6 +108,7 @@ function errorStatuses(def: AnyRouteDef): number[] {
   if (def.params) s.add(404);
   if (def.params || def.query || def.body) s.add(422);
   if (def.body) [400, 413, 415].forEach((x) => s.add(x));
+  if (def.receive) s.add(413);
   if (def.method === 'post') s.add(409);
   return [...s].sort();
 }

@@ -49,8 +49,16 @@ export type ApiRouteDef<
   produces?: string[];
   /** Media types the handler reads from the request body itself (an upload); documented as a binary body. */
   consumes?: string[];
+  /**
+   * Reads the request body before the handler (an upload), so an Idempotency-Key
+   * covers its bytes: `digest` joins the request hash; `release` runs once the
+   * request is answered (handler done, replayed or refused).
+   */
+  receive?: (req: Request, res: Response) => Promise<ReceivedBody>;
   handler: (ctx: ApiContext<P, Q, B>) => Promise<z.input<R>> | z.input<R>;
 };
+
+export type ReceivedBody = { digest: string; release(): Promise<void> };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRouteDef = ApiRouteDef<any, any, any, any>;

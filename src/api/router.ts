@@ -47,9 +47,16 @@ function handlerFor(def: AnyRouteDef, idempotency: Idempotency): RequestHandler 
       // Only what the response schema declares goes out (unknown keys are dropped).
       return { status: def.status ?? 200, body: def.response.parse(out) };
     };
-    const result = idemKey && req.apiKey
-      ? await idempotency.run(req.apiKey.id, idemKey, requestHash(req), work)
-      : { ...(await work()), replayed: false };
+    // An upload is read first so its digest is part of the request an Idempotency-Key stands for.
+    const received = def.receive ? await def.receive(req, res) : undefined;
+    let result: ApiResult & { replayed: boolean };
+    try {
+      result = idemKey && req.apiKey
+        ? await idempotency.run(req.apiKey.id, idemKey, requestHash(req, received?.digest), work)
+        : { ...(await work()), replayed: false };
+    } finally {
+      await received?.release();
+    }
     if (res.headersSent) return; // the handler streamed a file itself (exports, downloads)
     if (result.replayed) res.set('Idempotent-Replayed', 'true');
     res.status(result.status).json(result.body);

@@ -3,6 +3,8 @@
 // GET …/import/{id} follows it; GET …/import/{id}/rejected downloads the
 // rejected rows.
 import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import type { Request } from 'express';
 import { z } from 'zod';
 import type { ApiFeature } from '../../api/registry.js';
 import { IdParams, iso, IsoDateTime } from '../../api/schemas.js';
@@ -10,12 +12,12 @@ import { json } from '../../db/rows.js';
 import { NotFound } from '../../errors.js';
 import type { T } from '../../i18n/i18n.js';
 import { parse } from '../../web/validate.js';
-import { DEDUPE_RULES, type ImportJob } from './jobs.js';
+import { cancelJob, DEDUPE_RULES, type ImportJob } from './jobs.js';
 import { applyMapOptions } from './map-options.js';
 import { importsDir } from './run-context.js';
 import { ApiImportQuery, listOf, StartImportInput } from './schema.js';
 import { acceptUpload, importJob, startImport, type ImportActor } from './service.js';
-import { receiveUpload } from './upload.js';
+import { receiveUpload, type Upload } from './upload.js';
 
 export const ApiImportJob = z.object({
   id: z.number().int(),
@@ -52,23 +54,45 @@ function presentApiJob(job: ImportJob, t: T): z.input<typeof ApiImportJob> {
 }
 
 export const importApi: ApiFeature = (apiRoute, deps) => {
+  // The upload read by `receive`, for the handler of the same request.
+  const uploads = new WeakMap<Request, { file: Upload; kept: boolean }>();
   apiRoute({
     method: 'post', path: '/contacts/import', summary: 'Import contacts from a CSV or XLSX file', tags: ['contacts'], scope: 'contacts:import', status: 202,
     description: 'Send the file as multipart/form-data (field `file`) or as the raw body with `?filename=`. The columns are mapped automatically ' +
       '(Google Contacts and Excel layouts included); override with `map`. Unusable files are refused with 422 and `details.fields.file`. ' +
+      'A file over the upload limit (CHATFLOW_IMPORT_MAX_MB, 50 MB by default) is refused with 413. ' +
+      'With an Idempotency-Key the file\'s bytes are part of the request: a retry with the same file replays the first answer, another file is a 409. ' +
       'The import runs in the background: follow it with GET /contacts/import/{id}.',
     query: ApiImportQuery,
     consumes: ['multipart/form-data', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
     response: ApiImportJob,
-    handler: async ({ req, res, query }) => {
-      const actor: ImportActor = { userId: null, locale: req.locale, source: 'api', audit: req.audit };
+    receive: async (req, res) => {
       const file = await receiveUpload(req, res, importsDir(deps));
-      const job = await acceptUpload(deps, actor, { path: file.path, originalName: query.filename ?? file.originalName });
-      const input = parse(StartImportInput, {
-        targets: applyMapOptions(job, listOf(query.map)), default_country: query.default_country ?? job.defaultCountry ?? '',
-        dedupe: query.dedupe, tags: listOf(query.tag).join(','), opt_in: query.opt_in === 'true',
-      });
-      return presentApiJob(await startImport(deps, actor, job.id, input), req.t);
+      const held = { file, kept: false };
+      uploads.set(req, held);
+      return {
+        digest: file.sha256,
+        release: async () => {
+          if (!held.kept) await fs.rm(file.path, { force: true });
+        },
+      };
+    },
+    handler: async ({ req, query }) => {
+      const held = uploads.get(req)!;
+      const actor: ImportActor = { userId: null, locale: req.locale, source: 'api', audit: req.audit };
+      const job = await acceptUpload(deps, actor, { path: held.file.path, originalName: query.filename ?? held.file.originalName });
+      try {
+        const input = parse(StartImportInput, {
+          targets: applyMapOptions(job, listOf(query.map)), default_country: query.default_country ?? job.defaultCountry ?? '',
+          dedupe: query.dedupe, tags: listOf(query.tag).join(','), opt_in: query.opt_in === 'true',
+        });
+        const started = await startImport(deps, actor, job.id, input);
+        held.kept = true; // the queued job owns the file now
+        return presentApiJob(started, req.t);
+      } catch (err) {
+        await cancelJob(deps.db, job.id, deps.clock.now()); // a refused start leaves no upload waiting at a preview nobody sees
+        throw err;
+      }
     },
   });
 

@@ -75,6 +75,46 @@ describe('contacts import: API and CLI', () => {
     assert.equal(badMap.status, 422);
   });
 
+  it('binds an Idempotency-Key to the file: the same file replays, another file is a 409, and neither leaves an upload behind', async () => {
+    const uploads = () => fs.readdirSync(path.join(app.db.dataDir, 'uploads', 'imports')).filter((f) => f.startsWith('upload-')).sort();
+    const post = (body: string) => fetch(`${app.url}/api/v1/contacts/import?filename=idem.csv`, {
+      method: 'POST', body, headers: bearer(secret, { 'content-type': 'text/csv', 'idempotency-key': 'import-idem-1' }),
+    });
+    const fileA = 'Teléfono\n+52 55 7200 0001\n';
+    const first = await post(fileA);
+    assert.equal(first.status, 202);
+    const job = (await first.json()) as { id: number };
+    const kept = uploads();
+    const jobs = Number((await app.deps.db('import_jobs').count({ n: '*' }).first())!.n);
+    const again = await post(fileA);
+    assert.equal(again.status, 202);
+    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.equal(((await again.json()) as { id: number }).id, job.id);
+    const other = await post('Teléfono\n+52 55 7200 0002\n');
+    assert.equal(other.status, 409);
+    assert.equal(((await other.json()) as { error: { code: string } }).error.code, 'conflict');
+    assert.equal(Number((await app.deps.db('import_jobs').count({ n: '*' }).first())!.n), jobs, 'no second job');
+    assert.deepEqual(uploads(), kept, 'the replayed and the refused uploads were deleted');
+    await drainImports(app.deps);
+    assert.equal(await app.deps.db('contacts').where({ phone: '+525572000002' }).first(), undefined);
+  });
+
+  it('refuses a file over the upload limit with 413 in the client\'s language', async () => {
+    process.env.CHATFLOW_IMPORT_MAX_MB = '1';
+    try {
+      const big = 'Teléfono\n' + '+52 55 7300 0001\n'.repeat(70_000);
+      const r = await fetch(`${app.url}/api/v1/contacts/import?filename=big.csv`, {
+        method: 'POST', body: big, headers: bearer(secret, { 'content-type': 'text/csv', 'accept-language': 'es' }),
+      });
+      assert.equal(r.status, 413);
+      const env = (await r.json()) as { error: { code: string; message: string; details: { reason: string } } };
+      assert.deepEqual([env.error.code, env.error.details.reason], ['payload_too_large', 'import.too_large']);
+      assert.match(env.error.message, /supera los 1 MB/);
+    } finally {
+      delete process.env.CHATFLOW_IMPORT_MAX_MB;
+    }
+  });
+
   it('needs the contacts:import scope and documents the routes in OpenAPI', async () => {
     const { secret: weak } = await newKey(app.deps, ['contacts:read']);
     const r = await fetch(`${app.url}/api/v1/contacts/import?filename=a.csv`, { method: 'POST', body: CSV, headers: bearer(weak, { 'content-type': 'text/csv' }) });

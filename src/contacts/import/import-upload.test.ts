@@ -49,11 +49,14 @@ describe('contacts import: upload and refusals', () => {
     });
   }
 
-  it('refuses a file over the size limit (HTML form answer re-renders the page at 422)', async () => {
+  it('refuses a file over the size limit with 413 (the page shows it on the file field, the script gets JSON)', async () => {
     const big = 'Nombre,Teléfono\n' + 'Ana María de la Peña,+52 55 1234 5678\n'.repeat(40_000);
     const r = await uploadFile(c, 'grande.csv', big, { json: false });
-    assert.equal(r.status, 422);
-    assert.match(r.text, /supera los 1 MB/);
+    assert.equal(r.status, 413);
+    assert.match(r.text, /<form[^>]+data-import-upload[\s\S]*supera los 1 MB/);
+    const j = await uploadFile(c, 'grande.csv', big);
+    assert.equal(j.status, 413);
+    assert.match(j.json<{ error: string }>().error, /El archivo supera los 1 MB/);
     assert.deepEqual(uploadsLeft(app), []);
   });
 
@@ -73,6 +76,10 @@ describe('contacts import: upload and refusals', () => {
   it('needs the CSRF token (header) and the contacts:import permission', async () => {
     const noToken = await uploadFile(c, 'a.csv', 'Teléfono\n+5215512345678\n', { csrf: false });
     assert.equal(noToken.status, 403);
+    const { body, contentType } = multipart([{ name: 'a.csv', content: 'Teléfono\n+5215512345678\n' }]);
+    const wrong = await c.request('POST', '/contacts/import', { body, headers: { 'content-type': contentType, 'x-csrf-token': 'not-the-token', accept: 'application/json' } });
+    assert.equal(wrong.status, 403);
+    assert.deepEqual(uploadsLeft(app), [], 'a refused CSRF check never writes the file');
     const agent = await makeUser(app.deps, 'agent');
     const ac = app.client();
     await login(ac, agent.email);

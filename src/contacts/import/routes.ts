@@ -14,7 +14,7 @@ import { importsDir } from './run-context.js';
 import { StartImportInput, targetsFromForm } from './schema.js';
 import { readHeader } from '../import-reader.js';
 import { acceptUpload, cancelImport, importJob, startImport, type ImportActor } from './service.js';
-import { maxUploadBytes, receiveUpload } from './upload.js';
+import { maxUploadBytes, receiveUpload, UploadTooLarge } from './upload.js';
 
 const IdParam = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
 
@@ -48,6 +48,12 @@ async function previewPage(deps: Deps, req: Request, job: ImportJob) {
   };
 }
 
+/** A refused upload: the script gets {error}; the plain form is shown again with the message on the file field. */
+function refuseUpload(req: Request, res: Response, page: Awaited<ReturnType<typeof uploadPage>>, status: number, message: string): void {
+  if (wantsJson(req)) return void res.status(status).json({ error: message });
+  res.page('import/new', { ...page, values: {}, errors: { file: message } }, { status });
+}
+
 async function upload(deps: Deps, req: Request, res: Response): Promise<void> {
   try {
     const file = await receiveUpload(req, res, importsDir(deps));
@@ -56,9 +62,10 @@ async function upload(deps: Deps, req: Request, res: Response): Promise<void> {
     if (wantsJson(req)) return void res.json({ redirect: to });
     res.redirect(303, to);
   } catch (err) {
+    if (err instanceof UploadTooLarge) return refuseUpload(req, res, await uploadPage(deps, req, res), 413, req.t(err.code, err.params));
     if (!(err instanceof Invalid) || !wantsJson(req)) throw err;
     const field = Object.values(err.fields)[0];
-    res.status(422).json({ error: field ? req.t(field.code, field.params) : req.t('errors.invalid') });
+    refuseUpload(req, res, await uploadPage(deps, req, res), 422, field ? req.t(field.code, field.params) : req.t('errors.invalid'));
   }
 }
 
