@@ -1,5 +1,5 @@
 // res.page / res.form / req.flash: render a view inside the layout, with the
-// flash messages queued by previous requests.
+// flash messages queued by previous requests; res.redirect saves the session first.
 import type { NextFunction, Request, Response } from 'express';
 import type { FlashMessage } from './types.js';
 
@@ -25,5 +25,16 @@ export function pageHelpers(req: Request, res: Response, next: NextFunction): vo
   res.form = (view, data = {}, opts = {}) => {
     res.locals.form = { view, data, layout: opts.layout };
   };
+  // express-session saves a changed session only after the response has been
+  // written, so a browser can follow a redirect before the flash queued for
+  // the next page is in the store (seen on Postgres): save first, then redirect.
+  // Anonymous sessions with nothing queued are not written (no store row per
+  // unauthenticated visit).
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    const s = req.session;
+    if (!s || !(s.flash?.length || req.user)) return redirect(...args);
+    s.save((err) => (err ? next(err) : redirect(...args)));
+  }) as Response['redirect'];
   next();
 }
