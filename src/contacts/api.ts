@@ -1,21 +1,21 @@
-// Contacts in the REST API: list (cursor-paginated, filtered), create, get,
-// update, delete. Same service and the same condition compiler as the pages.
+// Contacts in the REST API: list (api-list.ts: the list page's filters and
+// sorts, cursor-paginated), create, get, update, delete, and adding or
+// removing single tags. Same services and condition compiler as the pages.
 import { z } from 'zod';
-import { DEFAULT_LIMIT, MAX_LIMIT } from '../api/pagination.js';
 import type { ApiFeature } from '../api/registry.js';
 import { iso, IsoDateTime } from '../api/schemas.js';
 import type { Deps } from '../deps.js';
-import { NotFound } from '../errors.js';
 import { customFields } from './fields-queries.js';
 import { compileOptions } from './list-filter.js';
 import { pageOfContactRows } from './list.js';
 import { toContact, type Contact } from './queries.js';
-import { ContactInput, ContactPatch, ContactId } from './schema.js';
-import { andOf, OPT_IN_STATES, type Condition } from './segments/condition.js';
-import { segmentById } from './segments/queries.js';
+import { ContactInput, ContactPatch, ContactId, TagName } from './schema.js';
+import { andOf, OPT_IN_STATES } from './segments/condition.js';
 import { createContact, deleteContact, getContact, updateContact } from './service.js';
-import { tagByKey, tagsOfContacts } from './tags-queries.js';
+import { tagsOfContacts } from './tags-queries.js';
 import { liveCustom } from './values-writer.js';
+import { apiOrder, ContactsQuery, queryCondition } from './api-list.js';
+import { addTagsToContact, removeTagFromContact } from './contact-tags.js';
 import { bulkApi } from './bulk/api.js';
 
 export const ApiContact = z.object({
@@ -52,36 +52,9 @@ export function presentContact(c: Contact, tags: string[]): z.input<typeof ApiCo
 const OptInWrite = z.enum(['opted_in', 'opted_out']).optional()
   .meta({ description: 'Records consent in the ledger (source "api") when it changes.' });
 
-const ContactsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT),
-  cursor: z.string().min(1).max(500).optional().meta({ description: 'The `next_cursor` of the previous page.' }),
-  q: z.string().trim().max(100).optional().meta({ description: 'Name fragment (accents optional), phone prefix (+52155…) or e-mail.' }),
-  tag: z.string().trim().max(60).optional().meta({ description: 'Only contacts with this tag (by name).' }),
-  opt_in: z.enum(OPT_IN_STATES).optional(),
-  segment_id: z.coerce.number().int().positive().optional().meta({ description: 'Only contacts in this saved segment.' }),
-  updated_since: IsoDateTime.optional().meta({ description: 'Only contacts changed at or after this instant; sorts by update time.' }),
-});
-type ContactsQuery = z.infer<typeof ContactsQuery>;
+export { queryCondition };
 
 const IdParams = z.object({ id: ContactId.meta({ description: 'The contact id.' }) });
-
-/** The list's filters as a condition (also the audience of POST /contacts/bulk). */
-export async function queryCondition(deps: Deps, q: Pick<ContactsQuery, 'q' | 'tag' | 'opt_in' | 'segment_id' | 'updated_since'>): Promise<Condition> {
-  let segment: Condition | undefined;
-  if (q.segment_id) {
-    const s = await segmentById(deps.db, q.segment_id);
-    if (!s) throw new NotFound('segments.not_found');
-    segment = s.definition;
-  }
-  const tag = q.tag ? await tagByKey(deps.db, q.tag) : undefined;
-  return andOf(
-    q.q ? { field: 'search', op: 'contains', value: q.q } : null,
-    q.tag ? (tag ? { field: 'tag', op: 'has', value: tag.id } : { any: [] }) : null,
-    q.opt_in ? { field: 'opt_in', op: 'eq', value: q.opt_in } : null,
-    q.updated_since ? { field: 'updated_at', op: 'gte', value: q.updated_since } : null,
-    segment,
-  );
-}
 
 /** Tags attached, and custom values of deleted fields left out (the JSON copy is not rewritten on delete). */
 async function withTags(deps: Deps, contacts: Contact[]) {
@@ -96,14 +69,15 @@ async function present(deps: Deps, c: Contact) {
 const listAndCreate: ApiFeature = (apiRoute, deps) => {
   apiRoute({
     method: 'get', path: '/contacts', summary: 'List contacts', tags: ['contacts'], scope: 'contacts:read',
-    description: 'Oldest first (or by update time with `updated_since`), cursor-paginated; filters combine with AND.',
+    description: 'The list page\'s filters and sorts, cursor-paginated (keyset; stable while contacts change); filters combine with AND. A condition on a deleted custom field is a 422 naming it.',
     query: ContactsQuery,
     response: z.object({ data: z.array(ApiContact), next_cursor: z.string().nullable() }),
-    handler: async ({ query }) => {
-      const cond = await queryCondition(deps, query);
-      const sort = query.updated_since ? 'updated' as const : 'created' as const;
-      const page = await pageOfContactRows(deps.db, cond, await customFields(deps.db), {
-        sort, dir: 'asc', after: query.cursor, limit: query.limit, full: true, cursorField: 'cursor', ...(await compileOptions(deps)),
+    handler: async ({ query, req }) => {
+      const fields = await customFields(deps.db);
+      const cond = andOf(await queryCondition(deps, query, fields, req.query as Record<string, unknown>), query.condition ?? null);
+      const { sort, dir } = apiOrder(query);
+      const page = await pageOfContactRows(deps.db, cond, fields, {
+        sort, dir, after: query.cursor, limit: query.limit, full: true, cursorField: 'cursor', ...(await compileOptions(deps)),
       });
       return { data: await withTags(deps, page.rows.map(toContact)), next_cursor: page.next };
     },
@@ -138,6 +112,20 @@ const oneContact: ApiFeature = (apiRoute, deps) => {
     description: 'Deletes the contact with its values, tags, notes, consent ledger and timeline.',
     params: IdParams, response: z.object({ id: z.number().int(), deleted: z.literal(true) }),
     handler: async ({ params, req }) => ({ id: (await deleteContact(deps, params.id, req.audit)).id, deleted: true as const }),
+  });
+
+  apiRoute({
+    method: 'post', path: '/contacts/{id}/tags', summary: 'Add tags to a contact', tags: ['contacts'], scope: 'contacts:write',
+    description: 'Adds the tags, keeping the ones the contact has (unknown names are created). Recorded on the contact\'s timeline.',
+    params: IdParams, body: z.object({ tags: z.array(TagName).min(1).max(50).meta({ description: 'Tag names.' }) }), response: ApiContact,
+    handler: async ({ params, body, req }) => present(deps, await addTagsToContact(deps, req.actor, params.id, body.tags, req.audit)),
+  });
+
+  apiRoute({
+    method: 'delete', path: '/contacts/{id}/tags/{tag}', summary: 'Remove a tag from a contact', tags: ['contacts'], scope: 'contacts:write',
+    description: 'By name (any case or accents). 404 when no such tag exists; a contact without it is returned unchanged.',
+    params: IdParams.extend({ tag: TagName.meta({ description: 'The tag name (URL-encoded).' }) }), response: ApiContact,
+    handler: async ({ params, req }) => present(deps, await removeTagFromContact(deps, req.actor, params.id, params.tag, req.audit)),
   });
 };
 

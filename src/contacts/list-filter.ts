@@ -44,7 +44,7 @@ export function parseListQuery(query: unknown): ListFilter {
   return { ...parse(ListQuery, q), custom: customFiltersOf(q) };
 }
 
-function activityRule(a: (typeof ACTIVITIES)[number]): Condition {
+export function activityRule(a: (typeof ACTIVITIES)[number]): Condition {
   switch (a) {
     case 'replied_7': return { field: 'replied_within_days', op: 'within_days', value: 7 };
     case 'replied_30': return { field: 'replied_within_days', op: 'within_days', value: 30 };

@@ -81,3 +81,13 @@ export async function setContactTags(db: Db, contactId: number, tagIds: number[]
     await db('contact_tags').insert(tagIds.map((tag_id) => ({ contact_id: contactId, tag_id }))).onConflict(['contact_id', 'tag_id']).ignore();
   }
 }
+
+/** Adds tags to one contact, keeping the ones it has. */
+export async function addContactTags(db: Db, contactId: number, tagIds: number[]): Promise<void> {
+  if (!tagIds.length) return;
+  await db('contact_tags').insert(tagIds.map((tag_id) => ({ contact_id: contactId, tag_id }))).onConflict(['contact_id', 'tag_id']).ignore();
+}
+
+export async function removeContactTags(db: Db, contactId: number, tagIds: number[]): Promise<void> {
+  if (tagIds.length) await db('contact_tags').where({ contact_id: contactId }).whereIn('tag_id', tagIds).delete();
+}
