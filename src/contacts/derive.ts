@@ -43,11 +43,14 @@ export type DerivedColumns = {
 export type DeriveResult = { ok: true; columns: DerivedColumns } | { ok: false; field: 'phone'; code: PhoneErrorCode };
 
 const MARKS = /\p{M}/gu;
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Lower-case, accent-free, single-spaced: "  José MUÑOZ " → "jose munoz". Search input goes through it too. */
 export function fold(s: string | null | undefined): string {
   if (!s) return '';
-  return s.normalize('NFD').replace(MARKS, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  // ASCII text has nothing to decompose and no marks: skip the (costly) NFD pass.
+  const bare = NON_ASCII.test(s) ? s.normalize('NFD').replace(MARKS, '') : s;
+  return bare.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 function clean(s: string | null | undefined, max: number): string | null {

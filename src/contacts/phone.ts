@@ -37,6 +37,7 @@ type Attempt = PhoneNumber | PhoneErrorCode;
 // Bidi marks and zero-width characters sneak in when numbers are copied from
 // WhatsApp, phone contact cards or right-to-left UIs.
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/g;
+const NON_ASCII = /[^\x00-\x7f]/;
 const URI_SCHEME = /^(?:tel|callto|whatsapp|wa):\/{0,2}/i;
 // Excel shows long numbers in "General" format as 5.21555E+12 and saves the
 // CSV that way: only recoverable when every digit is still in the mantissa.
@@ -138,7 +139,8 @@ function identityKey(digits: string): string {
 function cleanInput(input: unknown): string {
   if (typeof input === 'number') return Number.isSafeInteger(input) ? String(input) : '';
   if (typeof input !== 'string') return '';
-  let s = input.normalize('NFKC').replace(INVISIBLE, '').trim();
+  // ASCII input is already NFKC and has no invisible characters (the common case on imports).
+  let s = (NON_ASCII.test(input) ? input.normalize('NFKC').replace(INVISIBLE, '') : input).trim();
   // Google Contacts joins several numbers in one cell with " ::: ".
   s = s.split(':::')[0].trim();
   s = s.replace(URI_SCHEME, '').replace(/^'/, '').trim();
