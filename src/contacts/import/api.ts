@@ -14,6 +14,7 @@ import type { T } from '../../i18n/i18n.js';
 import { parse } from '../../web/validate.js';
 import { cancelJob, DEDUPE_RULES, type ImportJob } from './jobs.js';
 import { applyMapOptions } from './map-options.js';
+import { percentOf } from './present.js';
 import { importsDir } from './run-context.js';
 import { ApiImportQuery, listOf, StartImportInput } from './schema.js';
 import { acceptUpload, importJob, startImport, type ImportActor } from './service.js';
@@ -27,8 +28,9 @@ export const ApiImportJob = z.object({
   default_country: z.string().nullable(),
   tags: z.array(z.string()),
   opt_in: z.boolean(),
-  total_rows: z.number().int().nullable().meta({ description: 'An estimate while running (CSV), exact when done; null while unknown (XLSX).' }),
+  total_rows: z.number().int().nullable().meta({ description: 'An estimate while running (CSV: a byte scan; XLSX: the sheet\'s dimension or row count), exact when done; null before the job starts.' }),
   processed_rows: z.number().int(),
+  percent: z.number().int().min(0).max(100).nullable().meta({ description: 'processed_rows against total_rows (at most 99 until done, 100 when done); null while the total is unknown.' }),
   inserted: z.number().int(),
   updated: z.number().int(),
   skipped: z.number().int(),
@@ -45,7 +47,7 @@ function presentApiJob(job: ImportJob, t: T): z.input<typeof ApiImportJob> {
   const d = (v: number | null) => iso(v === null ? null : new Date(v));
   return {
     id: job.id, status: job.status, file: job.originalName, dedupe: job.dedupe, default_country: job.defaultCountry, tags: job.tags,
-    opt_in: job.optIn, total_rows: job.totalRows, processed_rows: job.nextRow, inserted: job.inserted, updated: job.updated,
+    opt_in: job.optIn, total_rows: job.totalRows, processed_rows: job.nextRow, percent: percentOf(job), inserted: job.inserted, updated: job.updated,
     skipped: job.skipped, rejected: job.rejected,
     rejected_rows_url: job.rejected > 0 ? `/api/v1/contacts/import/${job.id}/rejected` : null,
     error: err ? { code: err.code ?? 'import.failed_internal', message: t(err.code ?? 'import.failed_internal', err.params) } : null,

@@ -21,10 +21,21 @@ function errorText(t: T, error: string | null): string | null {
   return e.code ? t(e.code, e.params) : t('import.failed_internal');
 }
 
+/** Rows expected: the estimate (never below what is already done); null while unknown. */
+export function totalOf(job: ImportJob): number | null {
+  return job.totalRows === null ? null : Math.max(job.totalRows, job.nextRow);
+}
+
+/** 0–99 while the job runs (the total is an estimate), 100 once done; null while the total is unknown. */
+export function percentOf(job: ImportJob): number | null {
+  const total = totalOf(job);
+  return job.status === 'done' ? 100 : total ? Math.min(99, Math.floor((job.nextRow / total) * 100)) : null;
+}
+
 export function presentJob(job: ImportJob, t: T, locale: Locale, timeZone: string): JobView {
   const done = ['done', 'failed', 'cancelled'].includes(job.status);
-  const total = job.totalRows === null ? null : Math.max(job.totalRows, job.nextRow);
-  const percent = job.status === 'done' ? 100 : total ? Math.min(99, Math.floor((job.nextRow / total) * 100)) : null;
+  const total = totalOf(job);
+  const percent = percentOf(job);
   const fmt = (n: number) => n.toLocaleString(locale === 'es' ? 'es-MX' : 'en-US');
   const counts = { inserted: fmt(job.inserted), updated: fmt(job.updated), skipped: fmt(job.skipped), rejected: fmt(job.rejected) };
   return {

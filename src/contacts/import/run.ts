@@ -14,6 +14,7 @@ import { prepareRow, type Candidate, type RowContext } from './rows.js';
 import { jobContext, rejectedPathFor, type JobContext } from './run-context.js';
 import { scanCsv } from './csv-scan.js';
 import { writeBatch } from './writer.js';
+import { xlsxRowCount } from './xlsx-total.js';
 
 export type RunOptions = {
   workerId: string;
@@ -70,9 +71,16 @@ function replay(rec: ImportRecord, rows: RowContext, seen: KeySet): void {
 }
 
 async function estimateTotal(deps: Deps, job: ImportJob, format: FileFormat): Promise<number | null> {
-  if (job.totalRows !== null || format.format !== 'csv') return job.totalRows;
-  const { records: n } = await scanCsv(job.filePath, format.delimiter);
-  const total = Math.max(0, n - 1 - format.skipLines); // minus the header (an estimate: headerless files differ by one)
+  if (job.totalRows !== null) return job.totalRows;
+  let total: number;
+  if (format.format === 'csv') {
+    const { records: n } = await scanCsv(job.filePath, format.delimiter);
+    total = Math.max(0, n - 1 - format.skipLines); // minus the header (an estimate: headerless files differ by one)
+  } else {
+    const rows = await xlsxRowCount(job.filePath); // the sheet's dimension, else its <row> count
+    if (rows === null) return null;
+    total = Math.max(0, rows - (job.mapping.hasHeader ? 1 : 0));
+  }
   await setTotalRows(deps.db, job.id, total);
   return total;
 }
