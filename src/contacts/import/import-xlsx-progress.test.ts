@@ -33,7 +33,7 @@ async function zipWithSheet(dir: string, name: string, xml: string): Promise<str
   const file = path.join(dir, name);
   const zip = archiver('zip', { zlib: { level: 6 } });
   const out = fs.createWriteStream(file);
-  const done = new Promise((resolve) => out.on('close', resolve));
+  const done = new Promise<void>((resolve) => out.on('close', () => resolve()));
   zip.pipe(out);
   zip.append('<workbook/>', { name: 'xl/workbook.xml' });
   zip.append(xml, { name: 'xl/worksheets/sheet1.xml' });
