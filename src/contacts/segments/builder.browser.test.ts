@@ -8,6 +8,9 @@ import type { Page } from 'playwright-core';
 import { completeSetup, PASSWORD } from '../../../test/factories.js';
 import { startTestApp, type TestApp } from '../../../test/harness.js';
 import { browserSkipReason, launchBrowser, screenshot, type Browser } from '../../../test/browser/helpers.js';
+import { auditAs } from '../../audit/context.js';
+import { SYSTEM_ACTOR } from '../../audit/service.js';
+import { createField } from '../fields-service.js';
 import { seedContact } from '../test-support.js';
 
 const skip = browserSkipReason();
@@ -20,8 +23,14 @@ describe('contacts and segment builder in a real browser', { skip }, () => {
   before(async () => {
     app = await startTestApp({ realClock: true });
     await completeSetup(app.client());
+    const audit = auditAs(SYSTEM_ACTOR, app.deps.clock);
+    await createField(app.deps, { key: 'puntos', label: 'Puntos', type: 'number', options: [] }, audit);
+    await createField(app.deps, { key: 'plan', label: 'Plan', type: 'select', options: ['Básico', 'Premium'] }, audit);
     for (let i = 0; i < 12; i++) {
-      await seedContact(app.deps, { phone: `+52 55 3000 ${String(1000 + i)}`, first_name: i % 3 ? 'Lucía' : 'Óscar', last_name: i % 2 ? 'Muñoz' : 'Peña', tags: i % 4 ? [] : ['vip'] });
+      await seedContact(app.deps, {
+        phone: `+52 55 3000 ${String(1000 + i)}`, first_name: i % 3 ? 'Lucía' : 'Óscar', last_name: i % 2 ? 'Muñoz' : 'Peña', tags: i % 4 ? [] : ['vip'],
+        custom: { puntos: i, plan: i % 2 ? 'Premium' : 'Básico' },
+      });
     }
     browser = await launchBrowser({ locale: 'es-MX' });
     page = browser.page;
@@ -98,6 +107,40 @@ describe('contacts and segment builder in a real browser', { skip }, () => {
     const saved = await app.deps.db('segments').where({ name: 'Anidado' }).first();
     const def = JSON.parse(saved.definition);
     assert.equal(def.all[0].any[0].all[0].any.length, 2, JSON.stringify(def));
+    assert.deepEqual(browser.problems, []);
+  });
+
+  it('filters the list by several custom field conditions from the panel', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${app.url}/contacts`);
+    const row1 = page.locator('[data-custom-row]').nth(0);
+    await row1.locator('[data-cf-field]').selectOption('puntos');
+    // Only the comparisons a number takes; "to" appears for a range.
+    const offered = await row1.locator('[data-cf-op] option:not([hidden])').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.deepEqual(offered, ['', 'eq', 'range', 'is_set', 'is_not_set']);
+    assert.equal(await row1.locator('[data-cf-to]').isHidden(), true);
+    await row1.locator('[data-cf-op]').selectOption('range');
+    assert.equal(await row1.locator('[data-cf-to]').isVisible(), true);
+    assert.equal(await row1.locator('[data-cf-value] input').getAttribute('type'), 'number');
+    await row1.locator('[data-cf-value] input').fill('5');
+    await row1.locator('[data-cf-to] input').fill('8');
+    // Two more rows; the middle one stays empty and is skipped.
+    await page.click('[data-cf-add]');
+    await page.click('[data-cf-add]');
+    const row2 = page.locator('[data-custom-row]').nth(2);
+    assert.equal(await row2.locator('[data-cf-field]').getAttribute('name'), 'cf3');
+    await row2.locator('[data-cf-field]').selectOption('plan');
+    await row2.locator('[data-cf-op]').selectOption('in');
+    await row2.locator('[data-cf-value] select').selectOption(['Premium']);
+    await Promise.all([page.waitForURL(/cf1=puntos/), page.click('form[role=search] button[type=submit]')]);
+    const url = new URL(page.url());
+    assert.equal(url.searchParams.get('co1'), 'range');
+    assert.equal(url.searchParams.get('cf3'), 'plan');
+    assert.deepEqual(url.searchParams.getAll('cv3'), ['Premium']);
+    // puntos 5…8 are contacts 5–8; Premium is every odd one: 5 and 7.
+    assert.equal(await page.locator('table.contacts-table tbody tr').count(), 2);
+    assert.equal(await page.locator('#f-cf2').inputValue(), 'plan', 'the conditions come back renumbered');
+    await screenshot(page, 'contacts-05-custom-filters.png');
     assert.deepEqual(browser.problems, []);
   });
 
