@@ -16,6 +16,8 @@ function header(v: TemplateContent): TemplateComponentDef | undefined {
     if (name) h.example = v.parameter_format === 'NAMED' ? { header_text_named_params: [{ param_name: name, example: v.header_example }] } : { header_text: [v.header_example] };
     return h;
   }
+  // A location header has no example: the location is given at send time.
+  if (v.header_type === 'LOCATION') return { type: 'HEADER', format: 'LOCATION' };
   return { type: 'HEADER', format: v.header_type, example: { header_handle: [v.header_handle] } };
 }
 
@@ -63,7 +65,7 @@ export function contentValues(t: LocalTemplate): Record<string, string> {
   return {
     category: t.category,
     parameter_format: named ? 'NAMED' : 'POSITIONAL',
-    header_type: format === 'LOCATION' ? 'NONE' : format,
+    header_type: format,
     header_text: format === 'TEXT' ? h?.text ?? '' : '',
     header_example: String(headerExample?.[0]?.example ?? (h?.example?.header_text as string[] | undefined)?.[0] ?? ''),
     header_handle: String((h?.example?.header_handle as string[] | undefined)?.[0] ?? ''),

@@ -80,6 +80,11 @@ describe('media header samples', () => {
     assert.match(wrong.text, /Meta rechazó la plantilla: HEADER VIDEO cannot use a application\/pdf example \(código 100\)/);
   });
 
+  it('a location header needs no sample', async () => {
+    assert.equal((await t.owner.post('/templates', base({ name: 'nuestra_tienda', header_type: 'LOCATION' }), { csrf })).status, 302);
+    assert.deepEqual(t.sb.sandbox.state.findTemplate(t.number.wabaId, 'nuestra_tienda', 'es_MX')?.components[0], { type: 'HEADER', format: 'LOCATION' });
+  });
+
   it('English users get the same errors in English; viewers cannot upload', async () => {
     const admin = await makeUser(t.app.deps, 'admin', { locale: 'en' });
     const c = t.app.client();
@@ -137,5 +142,26 @@ describe('named parameters', () => {
     const comps = (out.body as { template: { components: Array<{ type: string; parameters: Array<{ parameter_name?: string; text?: string }> }> } }).template.components;
     assert.deepEqual(comps.find((c) => c.type === 'header')?.parameters, [{ type: 'text', text: 'C-7', parameter_name: 'order_id' }]);
     assert.deepEqual(comps.find((c) => c.type === 'body')?.parameters.map((p) => p.parameter_name), ['first_name', 'order_id']);
+  });
+});
+
+describe('the Meta app id of a number', () => {
+  const numberForm = (over: Record<string, string>) => ({
+    label: 'Tienda', phone_number_id: '106540352242922', waba_id: '102290129340398', display_phone: '+52 55 1234 5678',
+    access_token: 'EAAGm0PX4ZCpsBAExampleToken1234WXYZ', app_secret: 'f00dfeedcafebabe0123456789abcdef', verify_token: '', ...over,
+  });
+
+  it('is optional, digits only, saved on the number and shown on its edit form; the sandbox number has its own', async () => {
+    const sandboxEdit = await t.owner.get(`/settings/whatsapp/${t.number.id}/edit`);
+    assert.match(sandboxEdit.text, /name="meta_app_id" type="text" value="300000000000001"/);
+    const bad = await t.owner.post('/settings/whatsapp', numberForm({ meta_app_id: '12ab' }), { csrfFrom: '/settings/whatsapp/new' });
+    assert.equal(bad.status, 422);
+    assert.match(bad.text, /ID de la app de Meta/);
+    assert.match(bad.text, /Solo dígitos/);
+    const ok = await t.owner.post('/settings/whatsapp', numberForm({ meta_app_id: '987654321012345' }), { csrfFrom: '/settings/whatsapp/new' });
+    assert.equal(ok.status, 302, ok.text.slice(0, 300));
+    const row = await t.app.deps.db('wa_numbers').where({ phone_number_id: '106540352242922' }).first();
+    assert.equal(row.meta_app_id, '987654321012345');
+    assert.match((await t.owner.get(`/settings/whatsapp/${row.id}/edit`)).text, /value="987654321012345"/);
   });
 });

@@ -10,7 +10,7 @@ import { variablesOf } from './templates-store.js';
 
 export const TEMPLATE_LANGUAGES = ['es_MX', 'es', 'es_ES', 'es_AR', 'es_CO', 'es_CL', 'es_PE', 'en_US', 'en', 'en_GB', 'pt_BR'] as const;
 export const TEMPLATE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const;
-export const HEADER_TYPES = ['NONE', 'TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT'] as const;
+export const HEADER_TYPES = ['NONE', 'TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT', 'LOCATION'] as const;
 export const MEDIA_HEADERS = ['IMAGE', 'VIDEO', 'DOCUMENT'] as const;
 export const PARAMETER_FORMATS = ['POSITIONAL', 'NAMED'] as const;
 export type MediaHeader = (typeof MEDIA_HEADERS)[number];
