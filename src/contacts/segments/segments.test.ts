@@ -38,6 +38,27 @@ describe('segments', () => {
     assert.equal(shape.status, 422);
   });
 
+  it('offers the campaigns that have messages in the builder and counts campaign rules', async () => {
+    const db = s.app.deps.db;
+    const now = s.app.clock.now();
+    const [num] = await db('wa_numbers').insert({
+      label: 'Recepción', phone_number_id: '5001', waba_id: '6002', display_phone: '+52 55 0000 0000', access_token_enc: 'x',
+      app_secret_enc: 'x', verify_token: 'v', created_at: now, updated_at: now,
+    }, ['id']);
+    const [conv] = await db('conversations').insert({ contact_id: ids.a, number_id: num.id, last_message_at: now, created_at: now, updated_at: now }, ['id']);
+    for (const campaign of [41, 41, 57]) {
+      await db('messages').insert({ conversation_id: conv.id, contact_id: ids.a, number_id: num.id, direction: 'out', type: 'template', status: 'delivered', campaign_id: campaign, created_at: now });
+    }
+    const page = await s.owner.get('/segments/new');
+    const meta = JSON.parse(/data-meta="([^"]+)"/.exec(page.text)![1]!.replace(/&#34;/g, '"').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&'));
+    assert.equal(meta.maxDepth, 4);
+    const picker = meta.fields.find((f: { field: string }) => f.field === 'campaign');
+    assert.deepEqual(picker.choices, [{ value: 57, label: 'Campaña n.º 57' }, { value: 41, label: 'Campaña n.º 41' }]);
+    assert.equal((await count({ field: 'campaign', op: 'has', value: [41] })).json<{ count: number }>().count, 1);
+    assert.equal((await count({ field: 'any_campaign', op: 'eq', value: false })).json<{ count: number }>().count, 2);
+    assert.equal((await count({ field: 'campaign', op: 'has', value: 'x' })).status, 422);
+  });
+
   it('filters the list by a custom field value', async () => {
     assert.deepEqual(listedIds((await s.owner.get('/contacts?cf=ciudad&cv=pueb')).text).sort(), [ids.a!, ids.c!].sort());
     assert.deepEqual(listedIds((await s.owner.get('/contacts?cf=plan&cv=premium')).text), [ids.a!]);
