@@ -3,8 +3,9 @@
 // later are covered), blanks the contact's data kept in the audit log, raw
 // webhook payloads and stored API responses, then deletes the media files.
 // Aggregates kept elsewhere (monthly usage, campaign totals) are not touched:
-// they count, they do not identify. The receipt in the audit log holds ids,
-// the time and row counts only.
+// they count, they do not identify. Import files (rejected rows, kept
+// uploads) are scrubbed by import-files.ts. The receipt in the audit log holds
+// ids, the time and row counts only.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
@@ -12,8 +13,10 @@ import type { Audit } from '../../audit/context.js';
 import { tableNames } from '../../db/dialect.js';
 import type { Db } from '../../db/knex.js';
 import type { Deps } from '../../deps.js';
-import { NotFound } from '../../errors.js';
+import { Conflict, NotFound } from '../../errors.js';
+import { activeJobCount } from '../import/jobs.js';
 import { variantsOf } from '../phone.js';
+import { scrubImportFiles } from './import-files.js';
 
 export type ErasureReceipt = { contactId: number; erasedAt: number; removed: Record<string, number>; scrubbed: Record<string, number>; mediaFiles: number };
 
@@ -82,10 +85,22 @@ async function deleteFiles(dataDir: string, files: string[]): Promise<void> {
   }
 }
 
+/**
+ * Erase one contact. Refused (Conflict) while an import is queued or running:
+ * its files are being written and its rows could create the contact again.
+ * Import files are scrubbed first, so their counts go into the receipt.
+ */
 export async function eraseContact(deps: Deps, contactId: number, audit: Audit): Promise<ErasureReceipt> {
   const now = deps.clock.now();
+  const who = await deps.db('contacts').where({ id: contactId }).first('phone', 'wa_key', 'email', 'country');
+  if (!who) throw new NotFound('contacts.not_found');
+  if ((await activeJobCount(deps.db)) > 0) throw new Conflict('contacts.gdpr.erase_import_running');
+  const importFiles = await scrubImportFiles(deps, {
+    phone: String(who.phone), waKey: String(who.wa_key), email: (who.email as string | null) ?? null, country: (who.country as string | null) ?? null,
+  });
   const { files, ...receipt } = await deps.db.transaction(async (trx) => {
     const r = await eraseContactRows(trx, contactId, now);
+    r.scrubbed = { ...r.scrubbed, ...importFiles };
     await audit(trx, {
       action: 'contact.erased', entityType: 'contact', entityId: contactId,
       after: { erased_at: new Date(now).toISOString(), removed: r.removed, scrubbed: r.scrubbed, media_files: r.mediaFiles },

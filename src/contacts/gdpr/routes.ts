@@ -4,7 +4,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
-import { Invalid } from '../../errors.js';
+import { Conflict, Invalid } from '../../errors.js';
 import { readSettings } from '../../settings/service.js';
 import { can, requireUser } from '../../web/guards.js';
 import { parse } from '../../web/validate.js';
@@ -43,7 +43,13 @@ export function gdprRoutes(deps: Deps): Router {
     res.form('gdpr/erase', { title: req.t('contacts.gdpr.erase_title', { name: contact.displayName }), contact, word });
     const typed = String((req.body as Record<string, unknown> | undefined)?.confirm ?? '');
     if (fold(typed) !== fold(word)) throw new Invalid({ confirm: { code: 'contacts.gdpr.erase_mismatch', params: { word } } });
-    await eraseContact(deps, contact.id, req.audit);
+    try {
+      await eraseContact(deps, contact.id, req.audit);
+    } catch (err) {
+      // Shown on the form, where the person can come back to it.
+      if (err instanceof Conflict) throw new Invalid({ confirm: { code: err.code } });
+      throw err;
+    }
     req.flash('success', 'contacts.gdpr.erased', { id: contact.id });
     res.redirect(303, '/contacts');
   });

@@ -170,3 +170,18 @@ export async function releaseJob(db: Db, id: number, workerId: string): Promise<
 export async function abandonedUploads(db: Db, before: number): Promise<ImportJob[]> {
   return (await db('import_jobs').where({ status: 'uploaded' }).andWhere('created_at', '<', before).orderBy('id').limit(500)).map(toJob);
 }
+
+/** Jobs a GDPR erasure must look at: any with a rejected-rows file, and any whose upload may still be on disk. */
+export async function jobsWithFiles(db: Db): Promise<ImportJob[]> {
+  return (await db('import_jobs').whereNotNull('rejected_path').orWhereIn('status', ['uploaded', 'failed']).orderBy('id')).map(toJob);
+}
+
+/** Queued or running jobs: their files are open and their rows may still create contacts. */
+export async function activeJobCount(db: Db): Promise<number> {
+  return Number((await db('import_jobs').whereIn('status', ['queued', 'running']).count({ n: '*' }).first())?.n ?? 0);
+}
+
+/** After an erasure rewrote a finished job's rejected file: its new length (the download reads up to it). */
+export async function setRejectedBytes(db: Db, id: number, bytes: number): Promise<void> {
+  await db('import_jobs').where({ id }).whereIn('status', ['done', 'failed', 'cancelled']).update({ rejected_bytes: bytes });
+}

@@ -2,6 +2,7 @@
 // over one whose worker stopped heartbeating) and runs them one at a time.
 // Tests and the CLI call drainImports() to run the same path in-process.
 import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
 import os from 'node:os';
 import type { Deps } from '../../deps.js';
 import { DomainError } from '../../errors.js';
@@ -29,6 +30,7 @@ export async function runClaimed(deps: Deps, job: ImportJob, opts: RunOptions): 
     if (err instanceof SimulatedCrash || opts.signal?.aborted) throw err;
     deps.log.error({ err, jobId: job.id }, 'import job failed');
     await failJob(deps.db, job.id, opts.workerId, deps.clock.now(), failureOf(err));
+    await fs.rm(job.filePath, { force: true }); // a failed job is never resumed; its upload held personal data
     return 'failed';
   }
 }
