@@ -1,27 +1,42 @@
 // How the list runs a search-box query at any size on Postgres (SQLite's
-// planner already reads the FTS table first). A substring search is
-// served by the trigram index, but "page 1 of the matches in name order"
-// tempts the planner into walking the sort index and testing every row, which
-// is fast for common fragments and terrible for rare ones (a full walk of a
-// million-row index for one e-mail). So the list first asks the index for at
-// most SEARCH_CAP matching ids, with no order:
-//   - few matches (the usual case: a person's name, an e-mail, a phone):
-//     the page is read from exactly those ids;
-//   - many matches (a common fragment such as a first name): the page reads
-//     from the materialised matches. That costs in proportion to the matches
-//     (a few thousand rows for the commonest names), where a walk of the sort
-//     index costs in proportion to 1 / frequency, unbounded when the fragment
-//     is rarer than estimated or clustered in the sort order (first names
-//     under name order).
+// planner reads the FTS matches first, which measures as cheap as any walk at
+// the sizes SQLite serves: see trigramNeedsNarrowing). A substring search is
+// served by the pg_trgm index, but "page 1 of the matches in name order" read that way costs
+// in proportion to all the matches (each one read, then sorted: tens of
+// thousands of rows for a common surname at a million contacts). So the list
+// first asks the trigram index for at most `cap` matching ids, unordered (a
+// probe whose cost is bounded by the cap), with cap ≈ √(page × contacts) / 2:
+//   - few matches (a person's name, an e-mail, a phone): the page is read
+//     from exactly those ids;
+//   - many matches (a common fragment): the page walks the sort index from the
+//     cursor, testing each row for the fragment, and stops at the page. The
+//     matches are then at least cap / contacts of the rows, so a walk of a
+//     few pages' worth of rows at that density (the window) finds the page
+//     when the matches are spread through the sort order, whatever their
+//     number (the window is a subquery: ordered by the index, LIMITed, so
+//     the walk stops at the page). The result is exact either way: a window that
+//     yields the page yields its first rows in order; one that does not (the
+//     matches cluster elsewhere in the order: a first name under name order)
+//     falls back to reading all the matches.
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
-import { trigramNeedsNarrowing } from '../db/dialect.js';
-import { applyCondition } from './segments/compile.js';
+import { trigramMatchIds, trigramNeedsNarrowing, whereScanContains } from '../db/dialect.js';
+import { applyCondition, searchFragment } from './segments/compile.js';
 import { isRule, type Condition, type Rule } from './segments/condition.js';
 
-export const SEARCH_CAP = 1000;
+/** Bounds of the probe: enough ids to serve any rare fragment, few enough for one IN list. */
+export const SEARCH_CAP_MIN = 200;
+export const SEARCH_CAP_MAX = 5000;
+/** How many pages' worth of expected matches the walked window holds. */
+const WINDOW_PAGES = 4;
+/** A walk longer than this costs more than reading the matches of a fragment that dense. */
+const WINDOW_MAX = 8000;
 
-export type Narrowing = { kind: 'none' } | { kind: 'ids'; ids: number[]; rule: Rule } | { kind: 'materialise'; rule: Rule };
+export type Narrowing =
+  | { kind: 'none' }
+  | { kind: 'ids'; ids: number[]; rule: Rule }
+  | { kind: 'materialise'; rule: Rule }
+  | { kind: 'walk'; rule: Rule; fragment: string; window: number; fallback: Narrowing };
 
 /** The search-box rule at the top of the tree, unless it is a phone prefix (served by a range on the phone index). */
 export function topSearch(cond: Condition): Rule | undefined {
@@ -31,12 +46,28 @@ export function topSearch(cond: Condition): Rule | undefined {
   return rule;
 }
 
-export async function narrowSearch(db: Db, cond: Condition, opts: { now: number; timeZone?: string }, cap = SEARCH_CAP): Promise<Narrowing> {
+/**
+ * The probe's size for a table of about `rows` contacts: where reading every
+ * match starts to cost more than walking to the page at that density
+ * (a walked row costs a fraction of a match read and sorted).
+ */
+export function searchCapFor(rows: number, page: number): number {
+  return Math.min(SEARCH_CAP_MAX, Math.max(SEARCH_CAP_MIN, Math.ceil(Math.sqrt(page * rows) / 2)));
+}
+
+export type NarrowOptions = { now: number; timeZone?: string; page: number; cap?: number; window?: number };
+
+export async function narrowSearch(db: Db, cond: Condition, o: NarrowOptions): Promise<Narrowing> {
   const rule = topSearch(cond);
-  if (!rule || !trigramNeedsNarrowing(db)) return { kind: 'none' };
-  const rows = await applyCondition(db, db('contacts').select('contacts.id'), rule, [], opts).limit(cap + 1);
-  if (rows.length <= cap) return { kind: 'ids', ids: rows.map((r: { id: number }) => Number(r.id)), rule };
-  return { kind: 'materialise', rule };
+  const fragment = rule ? searchFragment(String(rule.value)) : '';
+  if (!rule || fragment.length < 3 || !trigramNeedsNarrowing(db)) return { kind: 'none' };
+  // max(id) is one step down the primary key: an upper bound of the row count, close enough to size the probe.
+  const top = Number((await db('contacts').max({ m: 'id' }).first())?.m ?? 0);
+  const cap = o.cap ?? searchCapFor(top, o.page);
+  const ids = await trigramMatchIds(db, 'contacts', 'search_text', fragment, cap + 1);
+  if (ids.length <= cap) return { kind: 'ids', ids, rule };
+  const window = o.window ?? Math.min(WINDOW_MAX, Math.ceil((WINDOW_PAGES * o.page * Math.max(top, cap)) / cap));
+  return { kind: 'walk', rule, fragment, window, fallback: { kind: 'materialise', rule } };
 }
 
 /** The tree minus the search rule, once the narrowing already applied it. */
@@ -46,12 +77,20 @@ export function rest(cond: Condition, n: Narrowing): Condition {
   return 'all' in cond ? { all: cond.all.filter((c) => c !== n.rule) } : cond;
 }
 
-/** The query the page is read from: contacts, restricted to the narrowed ids or read from the materialised matches. */
-export function source(db: Db, n: Narrowing, columns: string[], opts: { now: number; timeZone?: string }): Knex.QueryBuilder {
+/**
+ * The query the page is read from: contacts, restricted to the narrowed ids,
+ * read from the materialised matches, or (walk) the `window` query (the
+ * stretch's first rows in its order) with each row tested for the fragment.
+ */
+export function source(db: Db, n: Narrowing, columns: string[], opts: { now: number; timeZone?: string }, window?: Knex.QueryBuilder): Knex.QueryBuilder {
   if (n.kind === 'ids') return db('contacts').select(columns).whereIn('contacts.id', n.ids.length ? n.ids : [0]);
   if (n.kind === 'materialise') {
     const matches = applyCondition(db, db('contacts').select('contacts.*'), n.rule, [], opts);
     return db.withMaterialized('matches', matches).select(columns).from('matches as contacts');
+  }
+  if (n.kind === 'walk') {
+    if (!window) throw new Error('a walk reads from a window');
+    return whereScanContains(db.from(window.as('contacts')).select(columns), 'contacts', 'search_text', n.fragment);
   }
   return db('contacts').select(columns);
 }

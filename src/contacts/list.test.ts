@@ -94,22 +94,27 @@ describe('sort and keyset pagination', () => {
     assert.equal((await walk('/contacts?activity=replied_30')).length, 33);
   });
 
-  it('gives the same pages whichever way a search is narrowed (few ids, many matches, none)', async () => {
-    const walkDirect = async (sort: 'name' | 'created', cap: number) => {
+  it('gives the same pages whichever way a search is narrowed (few ids, a walked window, its fallback)', async () => {
+    const walkDirect = async (value: string, sort: 'name' | 'created' | 'last_inbound', cap: number, window?: number) => {
       const ids: number[] = [];
       let after: string | undefined;
       do {
-        const page = await pageOfContacts(s.app.deps.db, { all: [{ field: 'search', op: 'contains', value: 'munoz' }, { field: 'opt_in', op: 'neq', value: 'opted_out' }] }, [],
-          { sort, dir: sort === 'name' ? 'asc' : 'desc', limit: 7, now: s.app.clock.now(), after, searchCap: cap });
+        const page = await pageOfContacts(s.app.deps.db, { all: [{ field: 'search', op: 'contains', value }, { field: 'opt_in', op: 'neq', value: 'opted_out' }] }, [],
+          { sort, dir: sort === 'name' ? 'asc' : 'desc', limit: 7, now: s.app.clock.now(), after, searchCap: cap, searchWindow: window });
         ids.push(...page.rows.map((r) => r.id));
         after = page.next ?? undefined;
       } while (after);
       return ids;
     };
-    for (const sort of ['name', 'created'] as const) {
-      const wide = await walkDirect(sort, 1000);
-      assert.equal(wide.length, 26);
-      assert.deepEqual(await walkDirect(sort, 3), wide, sort);
+    // "munoz" is spread through every order; "marta" clusters under name order, so small windows miss and fall back.
+    for (const [value, count] of [['munoz', 26], ['marta', 22]] as const) {
+      for (const sort of ['name', 'created', 'last_inbound'] as const) {
+        const expected = (await s.app.deps.db('contacts').where('search_text', 'like', `%${value}%`).whereNot('opt_in', 'opted_out').pluck('id')).map(Number);
+        const wide = await walkDirect(value, sort, 1000);
+        assert.equal(wide.length, count);
+        assert.deepEqual([...wide].sort((a, b) => a - b), expected.sort((a, b) => a - b), `${value} ${sort}`);
+        for (const window of [undefined, 5, 8, 40, 500]) assert.deepEqual(await walkDirect(value, sort, 3, window), wide, `${value} ${sort} window ${window}`);
+      }
     }
   });
 

@@ -2,6 +2,7 @@
 // orders, never OFFSET. The cursor names the last row shown (its sort key and
 // id) plus the order it belongs to, so a cursor from another order is ignored
 // rather than misread.
+import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import { Invalid } from '../errors.js';
 import type { CustomFieldDef } from './custom-values.js';
@@ -42,11 +43,34 @@ export function decodeListCursor(s: string, field = 'after'): Cursor {
   return { sort, dir, key, id };
 }
 
-export type PageOptions = { sort: SortName; dir: Dir; after?: string; limit: number; now: number; timeZone?: string; cursorField?: string; full?: boolean; searchCap?: number };
+export type PageOptions = {
+  sort: SortName; dir: Dir; after?: string; limit: number; now: number; timeZone?: string; cursorField?: string; full?: boolean;
+  /** Tests: force the search probe's size and the walked window (see list-search.ts). */
+  searchCap?: number; searchWindow?: number;
+};
 
-function base(db: Db, cond: Condition, fields: CustomFieldDef[], o: PageOptions, n: Narrowing) {
+type QB = Knex.QueryBuilder;
+
+function base(db: Db, cond: Condition, fields: CustomFieldDef[], o: PageOptions, n: Narrowing, window?: QB) {
   const opts = { now: o.now, timeZone: o.timeZone };
-  return applyCondition(db, source(db, n, o.full ? ['contacts.*'] : COLUMNS, opts), rest(cond, n), fields, opts);
+  return applyCondition(db, source(db, n, o.full ? ['contacts.*'] : COLUMNS, opts, window), rest(cond, n), fields, opts);
+}
+
+/** One ordered stretch of the list: its where and order by. */
+type Stretch = (q: QB) => QB;
+
+/**
+ * Up to `need` rows of one stretch. A walk reads them from the stretch's
+ * first `window` rows, each tested for the fragment: exact when those rows
+ * hold them all; otherwise (the matches cluster further on, or the stretch
+ * ends) the stretch is read through the walk's fallback.
+ */
+async function stretch(db: Db, cond: Condition, fields: CustomFieldDef[], o: PageOptions, n: Narrowing, shape: Stretch, need: number): Promise<ContactRow[]> {
+  if (n.kind !== 'walk') return (await shape(base(db, cond, fields, o, n)).limit(need)) as ContactRow[];
+  const window = shape(db('contacts').select('contacts.*')).limit(n.window);
+  const rows = (await shape(base(db, cond, fields, o, n, window)).limit(need)) as ContactRow[];
+  if (rows.length >= need) return rows;
+  return (await shape(base(db, cond, fields, o, n.fallback)).limit(need)) as ContactRow[];
 }
 
 /** One page of rows in (sort, id) order; a nullable sort lists rows with a value first, then the rest by id. */
@@ -55,18 +79,22 @@ export async function pageOfContactRows(db: Db, cond: Condition, fields: CustomF
   if (cursor && (cursor.sort !== o.sort || cursor.dir !== o.dir)) cursor = undefined;
   const col = SORT_COLUMNS[o.sort];
   const op = o.dir === 'asc' ? '>' : '<';
-  const n = await narrowSearch(db, cond, { now: o.now, timeZone: o.timeZone }, o.searchCap);
+  const n = await narrowSearch(db, cond, { now: o.now, timeZone: o.timeZone, page: o.limit + 1, cap: o.searchCap, window: o.searchWindow });
   let rows: ContactRow[] = [];
   if (n.kind === 'ids' && !n.ids.length) return { rows, next: null };
   if (!cursor || cursor.key !== null) {
-    const q = base(db, cond, fields, o, n).whereNotNull(col).orderBy([{ column: col, order: o.dir }, { column: 'contacts.id', order: o.dir }]);
-    if (cursor) whereAfterCursor(q, col, o.dir, { key: cursor.key!, id: cursor.id });
-    rows = (await q.limit(o.limit + 1)) as ContactRow[];
+    rows = await stretch(db, cond, fields, o, n, (q) => {
+      q.whereNotNull(col).orderBy([{ column: col, order: o.dir }, { column: 'contacts.id', order: o.dir }]);
+      if (cursor) whereAfterCursor(q, col, o.dir, { key: cursor.key!, id: cursor.id });
+      return q;
+    }, o.limit + 1);
   }
   if (rows.length <= o.limit && NULLABLE_SORTS.has(o.sort)) {
-    const q = base(db, cond, fields, o, n).whereNull(col).orderBy('contacts.id', o.dir);
-    if (cursor?.key === null) q.where('contacts.id', op, cursor.id);
-    rows = rows.concat((await q.limit(o.limit + 1 - rows.length)) as ContactRow[]);
+    rows = rows.concat(await stretch(db, cond, fields, o, n, (q) => {
+      q.whereNull(col).orderBy('contacts.id', o.dir);
+      if (cursor?.key === null) q.where('contacts.id', op, cursor.id);
+      return q;
+    }, o.limit + 1 - rows.length));
   }
   const more = rows.length > o.limit;
   const page = rows.slice(0, o.limit);

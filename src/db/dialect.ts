@@ -84,13 +84,38 @@ export async function dropTrigramIndex(db: Knex, table: string, column: string):
 }
 
 /**
- * Whether a LIMITed, ordered query with a trigram filter may be planned as a
- * walk of the sort index (Postgres does when it misjudges the trigram
- * selectivity; SQLite always reads the FTS table first). Callers then narrow
- * through the trigram index before ordering.
+ * Up to `limit` ids of rows whose `column` contains `fragment` (3+ characters,
+ * normalised), in no particular order, read from the trigram index alone: a
+ * probe whose cost is bounded by `limit`, not by the number of matches.
+ */
+export async function trigramMatchIds(db: Db, table: string, column: string, fragment: string, limit: number): Promise<number[]> {
+  if (isPostgres(db)) {
+    const rows = await db(table).select('id').whereRaw(`?? LIKE ? ESCAPE '\\'`, [column, `%${likeEscape(fragment)}%`]).limit(limit);
+    return rows.map((r: { id: number }) => Number(r.id));
+  }
+  const fts = ftsName(table);
+  const rows = await db.raw(`SELECT rowid AS id FROM ${fts} WHERE ${fts} MATCH ? LIMIT ?`, [`"${fragment.replace(/"/g, '""')}"`, limit]);
+  return (rows as { id: number }[]).map((r) => Number(r.id));
+}
+
+/**
+ * Whether an ordered, LIMITed search narrows through the trigram index first
+ * (see src/contacts/list-search.ts). Postgres: yes, else it may misjudge the
+ * trigram selectivity and walk the whole sort index, or read and sort every
+ * match. SQLite: no, its planner reads the FTS matches first, and a walk of
+ * the sort index costs as much per row (each row read from the table) as a
+ * match read and sorted, so narrowing does not pay at the sizes it serves.
  */
 export function trigramNeedsNarrowing(db: Db): boolean {
   return isPostgres(db);
+}
+
+/**
+ * WHERE `table.column` contains `fragment`, tested row by row (no index): for
+ * a query that already walks a bounded window of another index.
+ */
+export function whereScanContains(qb: Knex.QueryBuilder, table: string, column: string, fragment: string): Knex.QueryBuilder {
+  return qb.whereRaw(`??.?? LIKE ? ESCAPE '\\'`, [table, column, `%${likeEscape(fragment)}%`]);
 }
 
 /**

@@ -165,11 +165,17 @@ export function applyPlain(qb: QB, col: string, r: Rule, norm: (s: string) => st
   }
 }
 
+/** What a search-box query looks for in search_text (digits for a bare number, else the folded text); '' for a phone prefix. */
+export function searchFragment(q: string): string {
+  if (/^\+[\d\s().-]+$/.test(q) && /\d/.test(q)) return '';
+  return /^[\d\s().-]+$/.test(q) ? q.replace(/\D/g, '') : fold(q);
+}
+
 function applySearch(ctx: Ctx, qb: QB, r: Rule): void {
   const q = str(r);
   const digits = q.replace(/\D/g, '');
   if (/^\+[\d\s().-]+$/.test(q) && digits.length >= 1) return applyPhonePrefix(qb, digits);
-  const fragment = /^[\d\s().-]+$/.test(q) ? digits : fold(q);
+  const fragment = searchFragment(q);
   if (fragment) whereTrigramContains(ctx.db, qb, 'contacts', 'search_text', fragment);
 }
 
