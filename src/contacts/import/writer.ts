@@ -53,19 +53,25 @@ function contactRow(c: Candidate, ctx: WriteContext): unknown[] {
   ];
 }
 
-async function insertFresh(trx: Db, fresh: Candidate[], ctx: WriteContext): Promise<Touched[]> {
+async function insertContacts(trx: Db, list: Candidate[], ctx: WriteContext): Promise<Map<string, number>> {
+  const rows = await insertNewRows(trx, { table: 'contacts', columns: CONTACT_COLUMNS, rows: list.map((c) => contactRow(c, ctx)) }, ['id', 'wa_key']);
   const ids = new Map<string, number>();
-  const rows = await insertNewRows(trx, { table: 'contacts', columns: CONTACT_COLUMNS, rows: fresh.map((c) => contactRow(c, ctx)) }, ['id', 'wa_key']);
   for (const r of rows) ids.set(String(r.wa_key), Number(r.id));
+  return ids;
+}
+
+function createdTouch(id: number, c: Candidate): Touched {
+  return { id, candidate: c, created: true, optIn: c.optIn === true ? 'opted_in' : c.optIn === false ? 'opted_out' : null, custom: c.custom, changed: [] };
+}
+
+async function insertFresh(trx: Db, fresh: Candidate[], ctx: WriteContext): Promise<Touched[]> {
+  const ids = await insertContacts(trx, fresh, ctx);
   // A row another writer inserted meanwhile was skipped by ON CONFLICT: find it by key.
   const missing = fresh.filter((c) => !ids.has(c.columns.wa_key)).map((c) => c.columns.wa_key);
   for (const part of chunks(missing)) {
     for (const r of await trx('contacts').select('id', 'wa_key').whereIn('wa_key', part)) ids.set(r.wa_key, Number(r.id));
   }
-  return fresh.map((c) => ({
-    id: ids.get(c.columns.wa_key)!, candidate: c, created: true,
-    optIn: c.optIn === true ? 'opted_in' : c.optIn === false ? 'opted_out' : null, custom: c.custom, changed: [],
-  } satisfies Touched));
+  return fresh.filter((c) => ids.has(c.columns.wa_key)).map((c) => createdTouch(ids.get(c.columns.wa_key)!, c));
 }
 
 async function applyPatch(trx: Db, c: ExistingContact, p: ContactPatch, now: number): Promise<void> {
@@ -98,8 +104,8 @@ async function roomLeft(trx: Db, limit: number | null): Promise<number> {
   return Math.max(0, limit - used);
 }
 
-/** Write `batch` (already free of in-file duplicates) in `trx`. */
-export async function writeBatch(trx: Db, ctx: WriteContext, batch: Candidate[]): Promise<BatchOutcome> {
+/** Contacts of `batch` already stored (by wa_key), and those that are not. */
+async function splitByExisting(trx: Db, batch: Candidate[]): Promise<{ fresh: Candidate[]; pairs: Array<[ExistingContact, Candidate]> }> {
   const existing = await existingByKey(trx, batch.map((c) => c.columns.wa_key));
   const fresh: Candidate[] = [];
   const pairs: Array<[ExistingContact, Candidate]> = [];
@@ -108,16 +114,40 @@ export async function writeBatch(trx: Db, ctx: WriteContext, batch: Candidate[])
     if (e) pairs.push([e, c]);
     else fresh.push(c);
   }
+  return { fresh, pairs };
+}
+
+/**
+ * When the plan has room for the whole batch, insert first and look up only
+ * the rows the insert skipped (already stored): a file of new contacts costs
+ * no lookups. Otherwise look up first, so the limit cuts new rows in order.
+ */
+async function insertOrSplit(trx: Db, ctx: WriteContext, batch: Candidate[]) {
   const room = await roomLeft(trx, ctx.contactLimit);
+  if (room >= batch.length) {
+    const ids = await insertContacts(trx, batch, ctx);
+    const rest = batch.filter((c) => !ids.has(c.columns.wa_key));
+    const { fresh: lost, pairs } = await splitByExisting(trx, rest);
+    // `lost`: skipped by the insert yet not stored under its wa_key (another contact holds its phone): left alone.
+    const inserted = batch.filter((c) => ids.has(c.columns.wa_key)).map((c) => createdTouch(ids.get(c.columns.wa_key)!, c));
+    return { inserted, pairs, lost: lost.length, overLimit: [] as Candidate[] };
+  }
+  const { fresh, pairs } = await splitByExisting(trx, batch);
   const accepted = fresh.slice(0, room);
-  const rejected: RejectedRow[] = fresh.slice(accepted.length).map((c) => ({
+  const inserted = await insertFresh(trx, accepted, ctx);
+  return { inserted, pairs, lost: accepted.length - inserted.length, overLimit: fresh.slice(accepted.length) };
+}
+
+/** Write `batch` (already free of in-file duplicates) in `trx`. */
+export async function writeBatch(trx: Db, ctx: WriteContext, batch: Candidate[]): Promise<BatchOutcome> {
+  const { inserted, pairs, lost, overLimit } = await insertOrSplit(trx, ctx, batch);
+  const rejected: RejectedRow[] = overLimit.map((c) => ({
     rowNumber: c.rowNumber, values: c.values, reason: { code: 'import.reject.plan_limit', params: { limit: ctx.contactLimit ?? 0 } },
   }));
-  const inserted = await insertFresh(trx, accepted, ctx);
   const updated = ctx.dedupe === 'skip' ? { touched: [], unchanged: pairs.length } : await updateExisting(trx, pairs, ctx);
   const touched = [...inserted, ...updated.touched];
   await ensureTagIds(trx, ctx.tagIds, touched.flatMap((t) => t.candidate.tags), ctx.now);
   await linkTags(trx, ctx.tagIds, touched);
   await insertSideRows(trx, ctx, touched);
-  return { inserted: inserted.length, updated: updated.touched.length, skipped: updated.unchanged, rejected };
+  return { inserted: inserted.length, updated: updated.touched.length, skipped: updated.unchanged + lost, rejected };
 }
