@@ -29,9 +29,10 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['status', 'id']);
   });
   await knex.schema.createTable('bulk_job_items', (t) => {
+    t.bigIncrements('id').primary();
     t.integer('job_id').notNullable().references('id').inTable('bulk_jobs').onDelete('CASCADE');
     t.bigInteger('contact_id').notNullable(); // no foreign key: a contact deleted meanwhile is skipped, not an error
-    t.primary(['job_id', 'contact_id']);
+    t.unique(['job_id', 'contact_id']); // the worker's keyset walk
   });
 }
 

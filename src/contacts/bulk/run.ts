@@ -12,7 +12,7 @@ export type BulkRunOptions = {
   /** Contacts per transaction (at least 500; default 1000). */
   batchSize?: number;
   staleMs?: number;
-  onProgress?: (p: BulkProgress & { total: number }) => void;
+  onProgress?: (p: BulkProgress & { total: number; jobId: number }) => void;
   /** Test hook: throw (as a crash would) after this many committed batches. */
   crashAfterBatches?: number;
   /** Shutdown: stop after the current batch and give the claim back. */
@@ -56,7 +56,7 @@ export async function runBulkJob(deps: Deps, job: BulkJob, opts: BulkRunOptions)
       if (!out) break;
       p = out.next;
       for (const contactId of out.optedOut) deps.events.emit('contact.opted_out', { contactId, source: job.source === 'api' ? 'api' : 'agent' });
-      opts.onProgress?.({ ...p, total: job.total });
+      opts.onProgress?.({ ...p, total: job.total, jobId: job.id });
       if (opts.crashAfterBatches !== undefined && ++batches >= opts.crashAfterBatches) throw new SimulatedCrash();
     }
     if (!(await finishBulkJob(deps.db, job.id, opts.workerId, deps.clock.now()))) return 'lost';
