@@ -4,6 +4,7 @@
 // on the phone and the read tick appears live. Also notes and the phone
 // layout. Screenshots land in test-results/.
 import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { completeSetup, PASSWORD } from '../factories.js';
@@ -19,6 +20,25 @@ const skip = browserSkipReason();
 if (skip) console.log(`# ${skip}`);
 
 const CUSTOMER = { waId: '5215512340000', name: 'Marta Ríos' };
+
+/** A real 24×24 PNG (brand-ish green) so the thread shows an actual picture. */
+function tinyPng(): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(24, 0);
+  ihdr.writeUInt32BE(24, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: 24 }, () => [0x12, 0x8c, 0x7e]).flat())]);
+  const idat = zlib.deflateSync(Buffer.concat(Array.from({ length: 24 }, () => row)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+}
 
 describe('inbox in a real browser', { skip }, () => {
   let app: TestApp;
@@ -78,6 +98,8 @@ describe('inbox in a real browser', { skip }, () => {
 
   it('answers from the inbox and sees the read tick when the customer reads it', async () => {
     await Promise.all([page.waitForURL(/\/inbox\/\d+/), page.locator('.conv', { hasText: CUSTOMER.name }).click()]);
+    // Opening the thread marked it read on WhatsApp: blue ticks on the customer's phone.
+    await phone.locator('.wa-bubble[data-direction="in"] [data-ticks="read"]').waitFor({ timeout: 10_000 });
     const inbound = page.locator('.msg-in').last();
     assert.equal((await inbound.locator('.msg-text').textContent())?.trim(), 'Hola, ¿tienen cita mañana?');
     assert.match((await page.locator('[data-window-label]').textContent()) ?? '', /cierra en 23 h 5\d min/);
@@ -103,6 +125,19 @@ describe('inbox in a real browser', { skip }, () => {
     assert.deepEqual(parseRgb(colour), hexToRgb(cssVariable(theme, '--brand-strong')), 'read ticks use the brand colour');
     await screenshot(page, 'inbox-02-read-tick.png');
     assertClean('reply and read tick');
+  });
+
+  it('attaches an image with a caption from the composer', async () => {
+    await page.click('[data-compose-panel="attach"] > summary');
+    await page.setInputFiles('#f-file', { name: 'menu.png', mimeType: 'image/png', buffer: tinyPng() });
+    await page.fill('#f-caption', 'Nuestro menú');
+    await Promise.all([page.waitForResponse((r) => /\/attach$/.test(r.url()) && r.request().method() === 'POST'), page.click('[data-attach-form] button[type=submit]')]);
+    const img = page.locator('.msg-out.msg-kind-media', { hasText: 'Nuestro menú' }).locator('img.msg-image');
+    await img.waitFor({ timeout: 10_000 });
+    assert.equal(await img.evaluate((el: HTMLImageElement) => el.decode().then(() => el.naturalWidth)), 24, 'the stored file is served back');
+    const wire = running.sandbox.state.messagesFor(CUSTOMER.waId).filter((e) => e.direction === 'out').at(-1)!;
+    assert.equal(wire.type, 'image', 'sent by media id through the sandbox');
+    assertClean('attachment');
   });
 
   it('adds an internal note that never reaches the customer', async () => {
