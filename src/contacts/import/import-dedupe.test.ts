@@ -99,6 +99,14 @@ describe('contacts import: dedupe rules, consent, custom values, plan limit', ()
     assert.deepEqual(await tagsOf(byPhone.get('+525520000001')!.id), ['Feria 2026', 'prospecto', 'vip']);
   });
 
+  it('a row whose phone is already held by a contact under another key is skipped, not a failed batch', async () => {
+    const now = app.clock.now();
+    await app.deps.db('contacts').insert({ phone: '+525520000009', wa_key: '999000111', display_name: 'Legado', sort_name: 'legado', search_text: 'legado', created_at: now, updated_at: now });
+    const job = await importFile(app, c, 'legado.csv', 'Nombre,Teléfono\nOtra,+52 55 2000 0009\nNueva,+52 55 2000 0010\n', { dedupe: 'overwrite' });
+    assert.deepEqual([job.status, job.inserted, job.updated, job.skipped, job.rejected], ['done', 1, 0, 1, 0]);
+    assert.equal((await contactsByPhone(app)).get('+525520000009')!.display_name, 'Legado');
+  });
+
   it('stops at the plan\'s contact limit: rows over it are rejected with that reason, updates still apply', async () => {
     const limit = (await app.deps.plans.limit('contacts'))!;
     const now = app.clock.now();
