@@ -155,10 +155,6 @@ const en: Record<string, string> = {
   'contacts.bulk.apply.untag': 'Untag {count} contacts',
   'contacts.bulk.apply.opt_out': 'Opt out {count} contacts',
   'contacts.bulk.apply.delete': 'Delete {count} contacts',
-  'contacts.bulk.done.tag': 'Tag added to {count} contacts.',
-  'contacts.bulk.done.untag': 'Tag removed from {count} contacts.',
-  'contacts.bulk.done.opt_out': '{count} contacts opted out.',
-  'contacts.bulk.done.delete': '{count} contacts deleted.',
 };
 
 const es: Record<string, string> = {
@@ -314,10 +310,6 @@ const es: Record<string, string> = {
   'contacts.bulk.apply.untag': 'Quitar la etiqueta a {count} contactos',
   'contacts.bulk.apply.opt_out': 'Dar de baja a {count} contactos',
   'contacts.bulk.apply.delete': 'Eliminar {count} contactos',
-  'contacts.bulk.done.tag': 'Etiqueta agregada a {count} contactos.',
-  'contacts.bulk.done.untag': 'Etiqueta quitada a {count} contactos.',
-  'contacts.bulk.done.opt_out': '{count} contactos dados de baja.',
-  'contacts.bulk.done.delete': '{count} contactos eliminados.',
 };
 
 export const messages: Bundle = { en, es };

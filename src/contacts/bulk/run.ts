@@ -19,6 +19,9 @@ export type BulkRunOptions = {
   signal?: AbortSignal;
 };
 
+/** What running a job needs (the benchmarks pass just these). */
+export type BulkDeps = Pick<Deps, 'db' | 'clock' | 'events' | 'log'>;
+
 export const MIN_BATCH = 500;
 export const DEFAULT_BATCH = 1000;
 
@@ -26,7 +29,7 @@ export class LostClaim extends Error {}
 export class SimulatedCrash extends Error {}
 
 /** One batch: ids after `p.cursor`, applied and the cursor moved in one transaction; null when none are left. */
-async function commitBatch(deps: Deps, job: BulkJob, p: BulkProgress, size: number, workerId: string): Promise<{ next: BulkProgress; optedOut: number[] } | null> {
+async function commitBatch(deps: BulkDeps, job: BulkJob, p: BulkProgress, size: number, workerId: string): Promise<{ next: BulkProgress; optedOut: number[] } | null> {
   const now = deps.clock.now();
   return deps.db.transaction(async (trx) => {
     const ids = await nextItems(trx, job.id, p.cursor, size);
@@ -39,7 +42,7 @@ async function commitBatch(deps: Deps, job: BulkJob, p: BulkProgress, size: numb
 }
 
 /** Run `job` (already claimed by opts.workerId) until it is done, stopped or taken away. */
-export async function runBulkJob(deps: Deps, job: BulkJob, opts: BulkRunOptions): Promise<'done' | 'lost' | 'stopped'> {
+export async function runBulkJob(deps: BulkDeps, job: BulkJob, opts: BulkRunOptions): Promise<'done' | 'lost' | 'stopped'> {
   const size = Math.max(MIN_BATCH, opts.batchSize ?? DEFAULT_BATCH);
   const staleMs = opts.staleMs ?? 60_000;
   const beat = setInterval(() => void heartbeatBulkJob(deps.db, job.id, opts.workerId, deps.clock.now()).catch(() => undefined), Math.max(250, staleMs / 3));

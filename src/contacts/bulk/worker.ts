@@ -7,7 +7,7 @@ import { DomainError } from '../../errors.js';
 import { newWorkerId } from '../import/worker.js';
 import { Poller } from '../../whatsapp/poller.js';
 import { claimNextBulkJob, failBulkJob } from './jobs.js';
-import { runBulkJob, SimulatedCrash, type BulkRunOptions } from './run.js';
+import { runBulkJob, SimulatedCrash, type BulkDeps, type BulkRunOptions } from './run.js';
 
 export const DEFAULT_STALE_MS = 60_000;
 /** How often an idle worker looks for jobs created by another process. */
@@ -19,7 +19,7 @@ function failureOf(err: unknown): string {
 }
 
 /** Claim and run jobs until none is left; returns how many ran. */
-export async function drainBulkJobs(deps: Deps, opts: Partial<BulkRunOptions> = {}): Promise<number> {
+export async function drainBulkJobs(deps: BulkDeps, opts: Partial<BulkRunOptions> = {}): Promise<number> {
   const run: BulkRunOptions = { ...opts, workerId: opts.workerId ?? newWorkerId() };
   const staleMs = run.staleMs ?? DEFAULT_STALE_MS;
   let n = 0;
