@@ -27,7 +27,7 @@ export type ImportJob = {
   defaultCountry: string | null;
   tags: string[];
   optIn: boolean;
-  /** An estimate while the job runs (CSV line count), exact once it is done. */
+  /** An estimate while the job runs (CSV record scan, XLSX sheet dimension or row count), exact once it is done. */
   totalRows: number | null;
   /** Data rows already committed: the job resumes by skipping this many records. */
   nextRow: number;
