@@ -107,4 +107,14 @@ describe('mark read on WhatsApp when an agent opens the thread', () => {
     assert.equal(marked(), 3);
     assert.equal(t.sb.sandbox.state.requests.messages, 5, 'five mark-read calls reached the Graph API in all');
   });
+
+  it('a reaction is not something to mark read: the newest real message counts', async () => {
+    const target = (await inbound()).at(-1)!.wamid;
+    await t.sb.sandbox.simulateInbound({ from: WA, type: 'reaction', reaction: { message_id: target, emoji: '👍' }, phoneNumberId: t.number.phoneNumberId });
+    await t.settle();
+    assert.equal((await inbound()).at(-1)!.type, 'reaction');
+    await t.owner.get(`/inbox/${conv}`);
+    await settleMarkReads();
+    assert.equal(t.sb.sandbox.state.requests.messages, 5, 'no call for the reaction');
+  });
 });

@@ -120,8 +120,9 @@ export type MarkReadResult = 'read' | 'nothing' | 'failed';
  * releases the claim so the next opening tries again.
  */
 export async function dispatchMarkRead(deps: Deps, conversationId: number): Promise<MarkReadResult> {
+  // Reactions and system notices are not messages a person reads; the newest real one is what counts.
   const latest = await deps.db('messages').where({ conversation_id: conversationId, direction: 'in' }).whereNotNull('wamid')
-    .orderBy('id', 'desc').first('id', 'wamid', 'read_at', 'number_id');
+    .whereNotIn('type', ['reaction', 'system']).orderBy('id', 'desc').first('id', 'wamid', 'read_at', 'number_id');
   if (!latest || latest.read_at !== null) return 'nothing';
   const number = await numberById(deps.db, Number(latest.number_id));
   if (!number || number.status !== 'active') return 'nothing';
