@@ -14,7 +14,7 @@
       if (badge) badge.textContent = s.status_label;
       ['total', 'processed', 'affected'].forEach(function (k) {
         var el = card.querySelector('[data-count="' + k + '"]');
-        if (el) el.textContent = String(s[k]);
+        if (el) el.textContent = s.counts[k];
       });
       if (!s.done) return;
       var summary = card.querySelector('[data-summary]');

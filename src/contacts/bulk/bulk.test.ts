@@ -136,7 +136,9 @@ describe('bulk jobs from the contacts list', () => {
     const job = (await bulkJobById(db(), mid))!;
     assert.deepEqual([job.status, job.processed, job.affected], ['cancelled', 500, 500]);
     assert.equal(await count(db()('bulk_job_items').where({ job_id: mid })), 0);
-    assert.match(textOf((await s.owner.get(`/contacts/bulk/${mid}`)).text), /Cancelada tras 500 de 1,201 contactos; 500 cambiaron/);
+    const page = textOf((await s.owner.get(`/contacts/bulk/${mid}`)).text);
+    assert.match(page, /1,201 Coinciden 500 Procesados 500 Etiquetados/);
+    assert.match(page, /Cancelada tras 500 de 1,201 contactos; 500 cambiaron/);
   });
 
   it('lets a manager delete all matching (the contact counter follows); an agent may not', async () => {

@@ -8,6 +8,8 @@ import type { BulkJob } from './jobs.js';
 export type BulkJobView = {
   id: number; action: string; actionLabel: string; status: string; statusLabel: string; done: boolean; active: boolean;
   total: number; processed: number; affected: number; percent: number; progressText: string; summary: string;
+  /** The three counters as the page shows them (grouped digits in the reader's locale). */
+  counts: { total: string; processed: string; affected: string };
   error: string | null; created: string; listHref: string; segmentName: string | null; tagName: string;
 };
 
@@ -28,6 +30,7 @@ export function presentBulkJob(job: BulkJob, t: T, locale: Locale, timeZone: str
     id: job.id, action: job.action, actionLabel: t(`contacts.bulk.action.${job.action}`), status: job.status,
     statusLabel: t(`contacts.bulk.status.${job.status}`), done, active: !done,
     total: job.total, processed: job.processed, affected: job.affected, percent,
+    counts: { total: counts.total, processed: counts.processed, affected: counts.affected },
     progressText: t('contacts.bulk.job.progress', counts),
     summary: job.status === 'done' ? t(`contacts.bulk.job.done.${job.action}`, counts)
       : job.status === 'cancelled' ? t('contacts.bulk.job.cancelled_summary', counts) : '',
@@ -41,6 +44,6 @@ export function presentBulkJob(job: BulkJob, t: T, locale: Locale, timeZone: str
 export function bulkProgressJson(v: BulkJobView) {
   return {
     status: v.status, status_label: v.statusLabel, done: v.done, total: v.total, processed: v.processed, affected: v.affected,
-    percent: v.percent, progress_text: v.progressText, summary: v.summary, error: v.error,
+    counts: v.counts, percent: v.percent, progress_text: v.progressText, summary: v.summary, error: v.error,
   };
 }
