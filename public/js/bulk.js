@@ -18,7 +18,11 @@
       });
       if (!s.done) return;
       var summary = card.querySelector('[data-summary]');
-      if (s.summary) { summary.textContent = s.summary; summary.hidden = false; }
+      if (s.summary) {
+        summary.textContent = s.summary;
+        summary.className = 'alert ' + (s.status === 'cancelled' ? 'alert-info' : 'alert-success');
+        summary.hidden = false;
+      }
       var err = card.querySelector('[data-error]');
       if (s.error) { err.textContent = s.error; err.hidden = false; }
       var cancel = document.querySelector('[data-cancel-form]');
