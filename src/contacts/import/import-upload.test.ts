@@ -96,7 +96,7 @@ describe('contacts import: upload and refusals', () => {
     assert.equal(page.status, 200);
     assert.match(page.text, /clientes\.csv/);
     assert.match(page.text, /name="map_2"[\s\S]*?<option value="phone" selected>/);
-    assert.match(page.text, /name="map_4"[\s\S]*?<option value="custom:company" selected>/);
+    assert.match(page.text, /name="map_4"[\s\S]*?<option value="custom:company" selected>Empresa<\/option>/, 'a new field is offered under the file\'s header');
     assert.match(page.text, /Dental &lt;Sonrisa&gt;/, 'sample values are escaped');
     assert.match(page.text, /Primeras filas del archivo[\s\S]*<td>José<\/td><td>Muñoz<\/td><td>55 1234 5678<\/td>/);
     assert.match(page.text, /<option value="MX" selected>/, 'default country from the company timezone');

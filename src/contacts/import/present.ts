@@ -61,16 +61,23 @@ export function progressJson(v: JobView) {
 
 export type TargetGroup = { label: string; options: Array<{ value: string; label: string }> };
 
-/** The choices of every column's select: fields, existing custom fields, proposed new ones, ignore. */
-export function targetGroups(t: T, fields: CustomFieldDef[], proposed: string[]): TargetGroup[] {
+/**
+ * The choices of every column's select: fields, existing custom fields,
+ * proposed new ones (labelled with the file's header, as the field will be
+ * named), ignore.
+ */
+export function targetGroups(t: T, fields: CustomFieldDef[], columns: Array<{ target: string; header: string }>): TargetGroup[] {
   const fixed = FIXED_TARGETS.filter((x) => x !== 'ignore').map((x) => ({ value: x, label: t(`import.target.${x}`) }));
   const known = new Set(fields.map((f) => `custom:${f.key}`));
-  const fresh = [...new Set(proposed.filter((p) => p.startsWith('custom:') && !known.has(p)))];
+  const fresh = new Map<string, string>();
+  for (const c of columns) {
+    if (c.target.startsWith('custom:') && !known.has(c.target) && !fresh.has(c.target)) fresh.set(c.target, c.header.trim() || c.target.slice(7));
+  }
   return [
     { label: '', options: [{ value: 'ignore', label: t('import.target.ignore') }] },
     { label: t('import.group.fields'), options: fixed },
     { label: t('import.group.custom'), options: fields.map((f) => ({ value: `custom:${f.key}`, label: f.label })) },
-    { label: t('import.group.new_custom'), options: fresh.map((k) => ({ value: k, label: k.slice(7) })) },
+    { label: t('import.group.new_custom'), options: [...fresh].map(([value, label]) => ({ value, label })) },
   ].filter((g) => g.options.length);
 }
 

@@ -42,7 +42,7 @@ async function previewPage(deps: Deps, req: Request, job: ImportJob) {
     title: req.t('import.preview.title'), job: { id: job.id, file: job.originalName },
     columns: previewColumns(req.t, job, preview),
     rows: preview.sample.slice(0, 5).map((r) => ({ number: r.rowNumber, values: job.mapping.columns.map((c) => r.values[c.index] ?? '') })),
-    groups: targetGroups(req.t, fields, job.mapping.columns.map((c) => c.target)),
+    groups: targetGroups(req.t, fields, job.mapping.columns),
     countries: countryOptions(req.t, req.locale),
     defaults: { default_country: job.defaultCountry ?? '', dedupe: job.dedupe, tags: job.tags.join(', '), opt_in: job.optIn },
   };
