@@ -48,9 +48,18 @@ function kindOf(f: CustomFieldDef): CellKind {
   return f.type === 'number' ? 'number' : f.type === 'date' ? 'date' : 'text';
 }
 
+/** Column width in characters: room for the header (bold) and for typical values of the kind, at most 40. */
+function widthFor(header: string, typical: number): number {
+  return Math.min(40, Math.max(typical, Math.ceil(header.length * 1.1) + 2));
+}
+const CUSTOM_WIDTH: Record<string, number> = { number: 12, date: 12, boolean: 8, select: 18, multiselect: 24, text: 24 };
+
 export function exportColumns(fields: CustomFieldDef[], t: T, timeZone: string): ExportColumn[] {
   const when = wallClock(timeZone);
-  const col = (key: string, kind: CellKind, width: number, value: ExportColumn['value']): ExportColumn => ({ key, header: t(`export.col.${key}`), kind, width, value });
+  const col = (key: string, kind: CellKind, width: number, value: ExportColumn['value']): ExportColumn => {
+    const header = t(`export.col.${key}`);
+    return { key, header, kind, width: widthFor(header, width), value };
+  };
   const std: ExportColumn[] = [
     col('phone', 'phone', 18, (r) => text(r.phone)),
     col('first_name', 'text', 16, (r) => text(r.first_name)),
@@ -70,7 +79,7 @@ export function exportColumns(fields: CustomFieldDef[], t: T, timeZone: string):
     col('last_outbound_at', 'datetime', 17, (r) => when(r.last_outbound_at)),
   ];
   const custom = fields.map((f): ExportColumn => ({
-    key: `custom:${f.key}`, header: f.label, kind: kindOf(f), width: Math.min(40, Math.max(12, f.label.length + 2)),
+    key: `custom:${f.key}`, header: f.label, kind: kindOf(f), width: widthFor(f.label, CUSTOM_WIDTH[f.type] ?? 24),
     value: (r) => customCell(f, r.customValues[f.key], t),
   }));
   return [...std, ...custom];
