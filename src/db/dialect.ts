@@ -226,11 +226,12 @@ async function connectionOf<T>(trx: Db): Promise<T> {
   return (trx.client as { acquireConnection(): Promise<T> }).acquireConnection();
 }
 
-function sqliteStatement(conn: SqliteConnection, sql: string): SqliteStatement {
+/** The cached statement under `key`, prepared from `sql()` the first time. */
+function sqliteStatement(conn: SqliteConnection, key: string, sql: () => string): SqliteStatement {
   let cache = sqliteStatements.get(conn);
   if (!cache) sqliteStatements.set(conn, (cache = new Map()));
-  let st = cache.get(sql);
-  if (!st) cache.set(sql, (st = conn.prepare(sql)));
+  let st = cache.get(key);
+  if (!st) cache.set(key, (st = conn.prepare(sql())));
   return st;
 }
 
@@ -244,9 +245,10 @@ async function sqliteInsert(trx: Db, r: RowSet, ignore: boolean, returning: read
   const tail = `${ignore ? ' on conflict do nothing' : ''}${returning.length ? ` returning ${returning.map(quoteId).join(', ')}` : ''}`;
   const tuple = `(${r.columns.map(() => '?').join(', ')})`;
   const out: Array<Record<string, unknown>> = [];
-  for (let i = 0; i < r.rows.length; i += per) {
-    const n = Math.min(per, r.rows.length - i);
-    const st = sqliteStatement(conn, head + Array(n).fill(tuple).join(', ') + tail);
+  for (let i = 0; i < r.rows.length;) {
+    // Full statements of `per` rows, then the tail one row at a time: two cached statements per shape.
+    const n = r.rows.length - i >= per ? per : 1;
+    const st = sqliteStatement(conn, `${n}|${head}|${tail}`, () => head + Array(n).fill(tuple).join(', ') + tail);
     const params = new Array<unknown>(n * width);
     for (let j = 0; j < n; j++) {
       const row = r.rows[i + j]!;
@@ -254,6 +256,7 @@ async function sqliteInsert(trx: Db, r: RowSet, ignore: boolean, returning: read
     }
     if (returning.length) for (const x of st.all(params)) out.push(x);
     else st.run(params);
+    i += n;
   }
   return out;
 }

@@ -27,8 +27,16 @@ export type Touched = {
   changed: string[];
 };
 
+const tagKeys = new Map<string, string>(); // the same few tag names come back on most rows
+
 export function tagKey(name: string): string {
-  return fold(name).slice(0, 60);
+  let key = tagKeys.get(name);
+  if (key === undefined) {
+    key = fold(name).slice(0, 60);
+    if (tagKeys.size >= 10_000) tagKeys.clear();
+    tagKeys.set(name, key);
+  }
+  return key;
 }
 
 /** Fill `cache` (name_key → id) with every tag in `names`, creating the missing ones. */
