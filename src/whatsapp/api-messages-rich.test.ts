@@ -91,6 +91,36 @@ describe('POST /messages/media', () => {
     assert.deepEqual(t.sb.sandbox.state.media.get(media.meta_media_id)?.data, PNG);
   });
 
+  it('binds an Idempotency-Key to the file and the fields: the same file replays, another file or another caption is a 409', async () => {
+    const withKey = async (caption: string, data: Buffer, k: string) => {
+      const fd = new FormData();
+      fd.append('number_id', String(t.number.id));
+      fd.append('phone', '+52 55 1234 3434');
+      fd.append('caption', caption);
+      fd.append('file', new Blob([new Uint8Array(data)], { type: 'image/png' }), 'foto.png');
+      const req = new Request('http://local/', { method: 'POST', body: fd });
+      return t.app.client().request('POST', '/api/v1/messages/media', {
+        body: Buffer.from(await req.arrayBuffer()),
+        headers: { ...bearer(key), 'accept-language': 'es', 'idempotency-key': k, 'content-type': req.headers.get('content-type')! },
+      });
+    };
+    const uploads = () => t.sb.sandbox.state.requests.media_upload ?? 0;
+    const before = uploads();
+    const first = await withKey('Foto', PNG, 'media-key-1');
+    assert.equal(first.status, 201, first.text);
+    const again = await withKey('Foto', PNG, 'media-key-1');
+    assert.equal(again.status, 201, again.text);
+    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.equal(again.json<{ id: number }>().id, first.json<{ id: number }>().id);
+    assert.equal(uploads(), before + 1, 'the replay uploaded nothing');
+    const other = Buffer.concat([PNG, Buffer.from([1])]);
+    const otherFile = await withKey('Foto', other, 'media-key-1');
+    assert.equal(otherFile.status, 409, otherFile.text);
+    assert.equal(otherFile.json<Envelope>().error.code, 'conflict');
+    assert.equal((await withKey('Otra', PNG, 'media-key-1')).status, 409);
+    assert.equal(uploads(), before + 1, 'a refused retry uploaded nothing');
+  });
+
   it('refuses a type WhatsApp does not take, a missing file and a missing contact with clear reasons', async () => {
     const bad = await upload({ number_id: String(t.number.id), phone: '+52 55 1234 3434' }, { data: Buffer.from('PK'), type: 'application/zip', name: 'todo.zip' });
     assert.equal(bad.status, 422);

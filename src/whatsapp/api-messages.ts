@@ -2,6 +2,8 @@
 // inside the 24-hour window, an approved template at any time, a file through
 // POST /messages/media) and read message history. Every rule is the send
 // service's; this only resolves who and what.
+import crypto from 'node:crypto';
+import type { Request } from 'express';
 import { z } from 'zod';
 import { decodeCursor, PageQuery, pageOf, toPage, whereAfter } from '../api/pagination.js';
 import type { ApiFeature } from '../api/registry.js';
@@ -13,7 +15,7 @@ import { parse } from '../web/validate.js';
 import { toMessage, type StoredMessage } from './message-store.js';
 import { metaErrorText } from './meta-errors.js';
 import { getNumber } from './numbers-service.js';
-import { readAttachmentForm } from './media-upload.js';
+import { readAttachmentForm, type AttachmentForm } from './media-upload.js';
 import { sendAttachment, sendInteractive, sendTemplate, sendText } from './send-service.js';
 import { contactById, contactByWaKey } from './wa-contacts.js';
 
@@ -126,9 +128,20 @@ const MediaFields = z.object({
   caption: z.string().max(1024).optional(),
 });
 
+/**
+ * What an Idempotency-Key stands for on /messages/media: the text fields and
+ * the file (name, type and bytes), so a retry with another file is a 409.
+ */
+export function attachmentDigest(form: AttachmentForm): string {
+  const h = crypto.createHash('sha256');
+  h.update(JSON.stringify(Object.entries(form.fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  h.update(`\n${JSON.stringify(form.error)}\n`);
+  if (form.file) h.update(`${form.file.filename}\n${form.file.mimeType}\n`).update(form.file.data);
+  return h.digest('hex');
+}
+
 /** A multipart upload: the fields name who, `file` is what (checked against Meta's types and sizes). */
-async function sendFile(deps: Deps, req: Parameters<typeof readAttachmentForm>[0]): Promise<StoredMessage> {
-  const form = await readAttachmentForm(req);
+async function sendFile(deps: Deps, form: AttachmentForm): Promise<StoredMessage> {
   if (form.error) throw new Invalid(form.error);
   const f = parse(MediaFields, form.fields);
   if (!form.file) throw new Invalid({ file: { code: 'whatsapp.media.required' } });
@@ -145,6 +158,8 @@ const HistoryQuery = PageQuery.extend({
 });
 
 export const messagesApi: ApiFeature = (apiRoute, deps) => {
+  // The form read by `receive` (before the Idempotency-Key check), for the handler of the same request.
+  const forms = new WeakMap<Request, AttachmentForm>();
   apiRoute({
     method: 'post', path: '/messages', summary: 'Send a WhatsApp message', tags: ['whatsapp'], scope: 'inbox:reply', status: 201,
     description: 'Free text and interactive messages (reply buttons, lists) only inside the 24-hour customer-service window; approved templates any time (counted toward the monthly plan limit when outside the window). Refusals (window closed, not approved, opted out, number unavailable, plan limit) happen before Meta is called; a Meta error is stored on the message and returned with its code. Supports Idempotency-Key.',
@@ -156,9 +171,15 @@ export const messagesApi: ApiFeature = (apiRoute, deps) => {
     description: 'multipart/form-data with the fields `number_id`, `contact_id` (or `phone`), an optional `caption` (not for audio) and one `file`. ' +
       "Only inside the 24-hour window. Meta's types and sizes are checked first (JPEG/PNG images ≤5 MB; MP4/3GPP video and AAC/AMR/MP3/M4A/OGG audio ≤16 MB; " +
       'PDF, TXT, Word, Excel and PowerPoint documents ≤100 MB; the type is taken from the part, or from the file name when it is application/octet-stream), ' +
-      "refusals are 422 with `details.fields.file` or `.caption`. The file is kept in the install's media storage, uploaded to Meta and sent by media id.",
+      'refusals are 422 with `details.fields.file` or `.caption`. With an Idempotency-Key the fields and the file\'s bytes are part of the request: ' +
+      "a retry with the same file replays the first answer, another file or other fields is a 409. The file is kept in the install's media storage, uploaded to Meta and sent by media id.",
     consumes: ['multipart/form-data'], response: ApiMessage,
-    handler: async ({ req }) => presentMessage(await sendFile(deps, req), req.t),
+    receive: async (req) => {
+      const form = await readAttachmentForm(req);
+      forms.set(req, form);
+      return { digest: attachmentDigest(form), release: async () => { forms.delete(req); } };
+    },
+    handler: async ({ req }) => presentMessage(await sendFile(deps, forms.get(req)!), req.t),
   });
   apiRoute({
     method: 'get', path: '/messages', summary: 'Message history', tags: ['whatsapp'], scope: 'inbox:read',
