@@ -8,7 +8,8 @@ import { createRowCounter, dropRowCounter } from '../src/db/dialect.js';
 
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('counters', (t) => {
-    t.string('name', 40).primary();
+    t.increments('id').primary();
+    t.string('name', 40).notNullable().unique();
     t.bigInteger('value').notNullable().defaultTo(0);
   });
   await createRowCounter(knex, 'contacts', 'contacts');
