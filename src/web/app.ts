@@ -20,6 +20,7 @@ import { errorHandler, notFound } from './errors.js';
 import { securityHeaders } from './security.js';
 import { pageHelpers } from './page.js';
 import { mountApi, mountPages } from './mount.js';
+import { webhookRoutes } from '../whatsapp/webhook-routes.js';
 import './types.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -39,6 +40,9 @@ export function createApp(deps: Deps, opts: AppOptions = {}): App {
   app.set('views', [brand.viewsDir, VIEWS_DIR].filter((d): d is string => !!d));
   if (deps.config.env === 'production') app.enable('view cache');
 
+  // Meta's callbacks first: raw body for the signature, no per-request log line,
+  // headers, session or CSRF (the route logs its own rejections and failures).
+  app.use(webhookRoutes(deps));
   app.use(
     pinoHttp({
       logger: deps.log,

@@ -13,13 +13,11 @@ import { settingsRoutes } from '../settings/routes.js';
 import { usersRoutes } from '../users/routes.js';
 import { accountRoutes } from '../account/routes.js';
 import { inboxRoutes } from '../inbox/routes.js';
-import { webhookRoutes } from '../whatsapp/webhook-routes.js';
 import { channelRoutes } from '../whatsapp/routes.js';
 
-/** Routers under /api/v1 (mounted before sessions and CSRF). */
+/** Routers under /api/v1 (mounted before sessions and CSRF). The Meta webhook is mounted in app.ts, before everything. */
 export function mountApi(app: Express, deps: Deps): void {
   app.use('/api', apiRouter(deps));
-  app.use(webhookRoutes(deps)); // raw body: Meta's signature covers the exact bytes
 }
 
 /** Session-authenticated HTML routers. */

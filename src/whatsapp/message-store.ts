@@ -121,6 +121,17 @@ export async function messageByCallback(db: Db, callbackId: string): Promise<Sto
   return row ? toMessage(row) : undefined;
 }
 
+/** Messages by wamid or by callback id, many at once (the status worker's batch lookup). */
+export async function messagesByKeys(db: Db, column: 'wamid' | 'callback_id', keys: string[]): Promise<StoredMessage[]> {
+  const out: StoredMessage[] = [];
+  const unique = [...new Set(keys)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db('messages').whereIn(column, unique.slice(i, i + 500));
+    for (const r of rows) out.push(toMessage(r));
+  }
+  return out;
+}
+
 /** A short one-line text for lists and notifications. */
 export function previewOf(type: string, body: string | null): string {
   const text = (body ?? '').replace(/\s+/g, ' ').trim();

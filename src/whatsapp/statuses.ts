@@ -8,11 +8,11 @@ import { messageByCallback, messageByWamid, type MessageStatus, type StoredMessa
 import { recordOptOut } from './opt-out.js';
 import { nextStatus, type DeliveryStatus, type StatusEvent } from './webhook-payload.js';
 
-const TIME_COLUMN: Partial<Record<DeliveryStatus, string>> = {
+export const TIME_COLUMN: Partial<Record<DeliveryStatus, string>> = {
   sent: 'sent_at', delivered: 'delivered_at', read: 'read_at', played: 'read_at', failed: 'failed_at',
 };
 
-function asDelivery(s: MessageStatus): DeliveryStatus | undefined {
+export function asDelivery(s: MessageStatus): DeliveryStatus | undefined {
   return s === 'sent' || s === 'delivered' || s === 'read' || s === 'failed' ? s : undefined;
 }
 
@@ -24,7 +24,7 @@ async function findTarget(deps: Deps, ev: StatusEvent): Promise<StoredMessage | 
   return byCallback && (!byCallback.wamid || byCallback.wamid === ev.wamid) ? byCallback : undefined;
 }
 
-function patchFor(m: StoredMessage, ev: StatusEvent, next: DeliveryStatus, now: number): Record<string, unknown> {
+export function patchFor(m: StoredMessage, ev: StatusEvent, next: DeliveryStatus, now: number): Record<string, unknown> {
   const at = Math.min(ev.timestamp > 0 ? ev.timestamp * 1000 : now, now);
   const stored: MessageStatus = next === 'played' ? 'read' : next;
   const patch: Record<string, unknown> = { status: stored };

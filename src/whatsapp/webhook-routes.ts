@@ -67,9 +67,9 @@ export async function verifyWebhook(deps: Deps, raw: Buffer, header: string | st
   return reason;
 }
 
-function isJsonObject(raw: Buffer): boolean {
+function isJsonObject(text: string): boolean {
   try {
-    const v: unknown = JSON.parse(raw.toString('utf8'));
+    const v: unknown = JSON.parse(text);
     return !!v && typeof v === 'object' && !Array.isArray(v);
   } catch {
     return false;
@@ -84,13 +84,15 @@ async function receive(deps: Deps, writer: EventWriter, req: Request, res: Respo
     res.status(verdict === 'missing' ? 401 : 403).type('text/plain').send(verdict === 'missing' ? 'Missing signature' : 'Invalid signature');
     return;
   }
-  if (!isJsonObject(raw)) {
+  const text = raw.toString('utf8');
+  if (!isJsonObject(text)) {
     deps.log.warn({ bytes: raw.length }, 'whatsapp webhook body is not a JSON object');
     res.status(400).type('text/plain').send('Invalid JSON');
     return;
   }
-  await writer.write(raw.toString('utf8'), deps.clock.now());
-  res.status(200).type('text/plain').send('EVENT_RECEIVED');
+  await writer.write(text, deps.clock.now());
+  // end(), not send(): no ETag to hash for a constant answer.
+  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': '14' }).end('EVENT_RECEIVED');
   nudgeWebhookWorker(deps);
 }
 

@@ -10,9 +10,10 @@ import { storeInbound, type Emit, type InboundResult } from './inbound.js';
 import { numberByPhoneId, type WaNumber } from './numbers-queries.js';
 import { optOutKeywords } from './opt-out.js';
 import { Poller } from './poller.js';
+import { applyStatusBatch } from './status-batch.js';
 import { applyStatus } from './statuses.js';
 import { applyTemplateStatus, syncTemplates } from './templates-sync.js';
-import { parseWebhookPayload, type InboundMessageEvent } from './webhook-payload.js';
+import { parseWebhookPayload, type InboundMessageEvent, type StatusEvent, type ValueErrorEvent } from './webhook-payload.js';
 
 export const MAX_ATTEMPTS = 5;
 const STALE_LOCK_MS = 5 * 60_000;
@@ -22,6 +23,7 @@ export function backoffMs(attempt: number): number {
   return Math.min(3600_000, 5_000 * 2 ** Math.max(0, attempt - 1));
 }
 
+type Row = { id: number; attempts: number; body: string };
 type Followup = { n: WaNumber; ev: InboundMessageEvent; r: InboundResult };
 type Outcome = { followups: Followup[]; syncWabas: Set<string> };
 
@@ -53,11 +55,17 @@ async function applyEvents(deps: Deps, body: string, emits: Emit[]): Promise<Out
   return out;
 }
 
-async function claim(deps: Deps, id: number, now: number): Promise<boolean> {
-  const n = await deps.db('webhook_events').where({ id, status: 'pending' })
+let claims = 0;
+
+/** Claims the due rows among `ids` in one conditional UPDATE; returns those this call won, with their bodies. */
+async function claimRows(deps: Deps, ids: number[], now: number): Promise<Row[]> {
+  if (ids.length === 0) return [];
+  const token = `${WORKER_ID}:${++claims}`;
+  await deps.db('webhook_events').whereIn('id', ids).where({ status: 'pending' })
     .andWhere((w) => w.whereNull('locked_at').orWhere('locked_at', '<', now - STALE_LOCK_MS))
-    .update({ locked_by: WORKER_ID, locked_at: now });
-  return Number(n) === 1;
+    .update({ locked_by: token, locked_at: now });
+  const rows = await deps.db('webhook_events').where({ locked_by: token }).orderBy('id').select('id', 'attempts', 'body');
+  return rows.map((r: Record<string, unknown>) => ({ id: Number(r.id), attempts: Number(r.attempts), body: String(r.body) }));
 }
 
 async function fail(deps: Deps, row: { id: number; attempts: number }, err: unknown): Promise<'retried' | 'failed'> {
@@ -82,30 +90,74 @@ async function runFollowups(deps: Deps, o: Outcome): Promise<void> {
 
 export type ProcessResult = { done: number; retried: number; failed: number };
 
+const DONE = (now: number) => ({ status: 'done', processed_at: now, locked_by: null, locked_at: null, error: null });
+
+/** One row on its own: apply, mark done (or record the failure), then the follow-ups. */
+async function processOne(deps: Deps, row: Row, res: ProcessResult): Promise<void> {
+  const emits: Emit[] = [];
+  let outcome: Outcome;
+  try {
+    outcome = await applyEvents(deps, row.body, emits);
+    await deps.db('webhook_events').where({ id: row.id }).update(DONE(deps.clock.now()));
+  } catch (err) {
+    res[await fail(deps, row, err)]++;
+    return;
+  } finally {
+    for (const e of emits) deps.events.emit(e.name, e.payload as never);
+  }
+  res.done++;
+  await runFollowups(deps, outcome);
+}
+
+/**
+ * Rows holding only statuses (and Meta error notices), as during a campaign:
+ * all their statuses applied and the rows marked done in ONE transaction.
+ * False if it failed: nothing of it was kept and the caller goes row by row.
+ */
+async function processStatusRows(deps: Deps, rows: Row[], statuses: StatusEvent[], notices: ValueErrorEvent[], res: ProcessResult): Promise<boolean> {
+  const emits: Emit[] = [];
+  try {
+    await deps.db.transaction(async (trx) => {
+      await applyStatusBatch({ ...deps, db: trx }, statuses, emits);
+      await trx('webhook_events').whereIn('id', rows.map((r) => r.id)).update(DONE(deps.clock.now()));
+    });
+  } catch (err) {
+    deps.log.warn({ err: (err as Error)?.message, rows: rows.length }, 'status batch failed; processing its events one by one');
+    return false;
+  }
+  for (const ev of notices) deps.log.warn({ code: ev.error.code, phoneNumberId: ev.phoneNumberId, title: ev.error.title }, 'whatsapp reported an error');
+  for (const e of emits) deps.events.emit(e.name, e.payload as never);
+  res.done += rows.length;
+  return true;
+}
+
 /** Processes up to `limit` due events, oldest first. Tests call this directly. */
 export async function processPendingEvents(deps: Deps, opts: { limit?: number } = {}): Promise<ProcessResult> {
   const now = deps.clock.now();
   const res: ProcessResult = { done: 0, retried: 0, failed: 0 };
-  const rows = await deps.db('webhook_events').where({ status: 'pending' })
+  const due = await deps.db('webhook_events').where({ status: 'pending' })
     .andWhere((w) => w.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now))
-    .orderBy('id').limit(opts.limit ?? 100).select('id', 'attempts');
+    .orderBy('id').limit(opts.limit ?? 500).pluck('id');
+  const rows = await claimRows(deps, due.map(Number), now);
+  const statusRows: Row[] = [];
+  const statuses: StatusEvent[] = [];
+  const notices: ValueErrorEvent[] = [];
+  const others: Row[] = [];
   for (const row of rows) {
-    if (!(await claim(deps, Number(row.id), now))) continue;
-    const emits: Emit[] = [];
-    let outcome: Outcome;
-    try {
-      const { body } = await deps.db('webhook_events').where({ id: row.id }).first('body');
-      outcome = await applyEvents(deps, String(body), emits);
-      await deps.db('webhook_events').where({ id: row.id }).update({ status: 'done', processed_at: deps.clock.now(), locked_by: null, locked_at: null, error: null });
-    } catch (err) {
-      res[await fail(deps, row, err)]++;
-      continue;
-    } finally {
-      for (const e of emits) deps.events.emit(e.name, e.payload as never);
+    const { events } = parseWebhookPayload(row.body);
+    if (events.length > 0 && events.every((e) => e.kind === 'status' || e.kind === 'error')) {
+      statusRows.push(row);
+      for (const e of events) {
+        if (e.kind === 'status') statuses.push(e);
+        else if (e.kind === 'error') notices.push(e);
+      }
+    } else {
+      others.push(row);
     }
-    res.done++;
-    await runFollowups(deps, outcome);
   }
+  if (statusRows.length > 0 && !(await processStatusRows(deps, statusRows, statuses, notices, res))) others.push(...statusRows);
+  others.sort((a, b) => a.id - b.id);
+  for (const row of others) await processOne(deps, row, res);
   return res;
 }
 
