@@ -1,7 +1,7 @@
 // Install-wide settings an admin can change at runtime (config.ts holds boot-time ones).
 import type { Db } from '../db/knex.js';
 import type { Locale } from '../i18n/i18n.js';
-import { allSettings, putSetting, settingValue } from './queries.js';
+import { allSettings, putSetting, settingsGeneration, settingValue } from './queries.js';
 
 export type InstallSettings = {
   companyName: string;
@@ -19,8 +19,29 @@ export const SETTING_KEYS = {
   enforce2faForAdmins: 'security.enforce_2fa_admins',
 } as const;
 
-export async function readSettings(db: Db, defaults: { timezone: string; locale: Locale }): Promise<InstallSettings> {
+/**
+ * Every page reads the settings (the request context), so they are cached
+ * per database handle: dropped on every write through putSetting in this
+ * process, and re-read at least every SETTINGS_TTL_MS, which bounds how
+ * stale another process's change (a second app process on Postgres, the
+ * CLI) can be here.
+ */
+export const SETTINGS_TTL_MS = 2000;
+const cache = new WeakMap<object, { generation: number; at: number; all: Record<string, unknown> }>();
+
+async function cachedSettings(db: Db): Promise<Record<string, unknown>> {
+  if (db.isTransaction) return allSettings(db);
+  const hit = cache.get(db);
+  const now = performance.now();
+  if (hit && hit.generation === settingsGeneration() && now - hit.at < SETTINGS_TTL_MS) return hit.all;
+  const generation = settingsGeneration();
   const all = await allSettings(db);
+  cache.set(db, { generation, at: now, all });
+  return all;
+}
+
+export async function readSettings(db: Db, defaults: { timezone: string; locale: Locale }): Promise<InstallSettings> {
+  const all = await cachedSettings(db);
   const k = SETTING_KEYS;
   return {
     companyName: typeof all[k.companyName] === 'string' ? (all[k.companyName] as string) : '',

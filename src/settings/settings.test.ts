@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../../test/harness.js';
 import { completeSetup, login, makeUser } from '../../test/factories.js';
 import type { HttpClient } from '../../test/http.js';
 import type { Role } from '../users/permissions.js';
+import { putSetting, readSettings, SETTING_KEYS, writeSettings } from './service.js';
 
 function main(html: string): string {
   return html.slice(html.indexOf('<main'), html.indexOf('</main>'));
@@ -29,6 +30,21 @@ describe('settings', () => {
     }
   });
   after(() => app.close());
+
+  it('serves the cached settings until a write, in or out of a transaction, then the new values', async () => {
+    const defaults = { timezone: 'UTC', locale: 'es' as const };
+    const db = app.deps.db;
+    await putSetting(db, SETTING_KEYS.locale, 'es', 0); // a fresh cache entry: the TTL starts now
+    const first = await readSettings(db, defaults);
+    await db('settings').where({ key: SETTING_KEYS.companyName }).update({ value: JSON.stringify('Escrita a mano') });
+    assert.equal((await readSettings(db, defaults)).companyName, first.companyName, 'a raw write is not seen before the TTL');
+    await putSetting(db, SETTING_KEYS.companyName, 'Clínica Norte', 1);
+    assert.equal((await readSettings(db, defaults)).companyName, 'Clínica Norte');
+    await db.transaction((trx) => writeSettings(trx, { companyName: 'Clínica Sur' }, 2));
+    await new Promise((r) => setImmediate(r));
+    assert.equal((await readSettings(db, defaults)).companyName, 'Clínica Sur');
+    await putSetting(db, SETTING_KEYS.companyName, first.companyName, 3);
+  });
 
   it('lets only owners and admins reach /settings; others get a 403 page', async () => {
     for (const role of ['manager', 'agent', 'viewer'] as const) {
