@@ -114,6 +114,16 @@ describe('composer: attachments', () => {
     assert.deepEqual({ up: uploads(), sent: sentToPhone().length, rows: (await t.app.deps.db('media')).length }, before);
   });
 
+  it('a body cut off inside the file is a form error, not a crash; the app keeps serving', async () => {
+    const { body, type } = await multipart({ back: '' }, { data: PNG, type: 'image/png', name: 'cut.png' });
+    const cut = body.subarray(0, body.length - 60); // ends inside the file part, no closing boundary
+    const before = uploads();
+    const r = await t.owner.request('POST', `/inbox/${conv}/attach`, { body: cut, headers: { 'content-type': type, 'x-csrf-token': csrf } });
+    assert.equal(r.status, 422);
+    assert.equal(uploads(), before, 'nothing uploaded');
+    assert.equal((await t.owner.get(`/inbox/${conv}`)).status, 200, 'the server is still up');
+  });
+
   it('speaks English to an English user', async () => {
     const u = await makeUser(t.app.deps, 'agent', { locale: 'en' });
     const c = t.app.client();

@@ -49,6 +49,8 @@ export async function readAttachmentForm(req: Request, maxBytes = MAX_ATTACHMENT
     if (name.length <= 40) fields[name] = value;
   });
   bb.on('file', (name, stream, info) => {
+    // A body cut off inside a file part errors its stream too; unheard, that error would crash the process.
+    stream.on('error', () => setError('whatsapp.media.bad_upload'));
     // An empty file input still sends a part, with no file name and no bytes.
     if (name !== 'file' || !info.filename) {
       stream.resume();
