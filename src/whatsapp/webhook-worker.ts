@@ -114,21 +114,34 @@ async function processOne(deps: Deps, row: Row, res: ProcessResult): Promise<voi
  * all their statuses applied and the rows marked done in ONE transaction.
  * False if it failed: nothing of it was kept and the caller goes row by row.
  */
-async function processStatusRows(deps: Deps, rows: Row[], statuses: StatusEvent[], notices: ValueErrorEvent[], res: ProcessResult): Promise<boolean> {
+type StatusRow = Row & { statuses: StatusEvent[]; notices: ValueErrorEvent[] };
+
+async function applyStatusRows(deps: Deps, rows: StatusRow[]): Promise<void> {
   const emits: Emit[] = [];
-  try {
-    await deps.db.transaction(async (trx) => {
-      await applyStatusBatch({ ...deps, db: trx }, statuses, emits);
-      await trx('webhook_events').whereIn('id', rows.map((r) => r.id)).update(DONE(deps.clock.now()));
-    });
-  } catch (err) {
-    deps.log.warn({ err: (err as Error)?.message, rows: rows.length }, 'status batch failed; processing its events one by one');
-    return false;
-  }
-  for (const ev of notices) deps.log.warn({ code: ev.error.code, phoneNumberId: ev.phoneNumberId, title: ev.error.title }, 'whatsapp reported an error');
+  await deps.db.transaction(async (trx) => {
+    await applyStatusBatch({ ...deps, db: trx }, rows.flatMap((r) => r.statuses), emits);
+    await trx('webhook_events').whereIn('id', rows.map((r) => r.id)).update(DONE(deps.clock.now()));
+  });
+  for (const ev of rows.flatMap((r) => r.notices)) deps.log.warn({ code: ev.error.code, phoneNumberId: ev.phoneNumberId, title: ev.error.title }, 'whatsapp reported an error');
   for (const e of emits) deps.events.emit(e.name, e.payload as never);
-  res.done += rows.length;
-  return true;
+}
+
+/**
+ * Rows holding only statuses (and Meta error notices), as during a campaign:
+ * all applied and marked done in ONE transaction. If that fails nothing of it
+ * is kept, and each row is retried in its own transaction (a failing row is
+ * then retried later with backoff, the others are done).
+ */
+async function processStatusRows(deps: Deps, rows: StatusRow[], res: ProcessResult): Promise<void> {
+  try {
+    await applyStatusRows(deps, rows);
+    res.done += rows.length;
+    return;
+  } catch (err) {
+    if (rows.length === 1) { res[await fail(deps, rows[0]!, err)]++; return; }
+    deps.log.warn({ err: (err as Error)?.message, rows: rows.length }, 'status batch failed; applying its rows one by one');
+  }
+  for (const row of rows) await processStatusRows(deps, [row], res);
 }
 
 /** Processes up to `limit` due events, oldest first. Tests call this directly. */
@@ -139,24 +152,17 @@ export async function processPendingEvents(deps: Deps, opts: { limit?: number } 
     .andWhere((w) => w.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now))
     .orderBy('id').limit(opts.limit ?? 500).pluck('id');
   const rows = await claimRows(deps, due.map(Number), now);
-  const statusRows: Row[] = [];
-  const statuses: StatusEvent[] = [];
-  const notices: ValueErrorEvent[] = [];
+  const statusRows: StatusRow[] = [];
   const others: Row[] = [];
   for (const row of rows) {
     const { events } = parseWebhookPayload(row.body);
     if (events.length > 0 && events.every((e) => e.kind === 'status' || e.kind === 'error')) {
-      statusRows.push(row);
-      for (const e of events) {
-        if (e.kind === 'status') statuses.push(e);
-        else if (e.kind === 'error') notices.push(e);
-      }
+      statusRows.push({ ...row, statuses: events.filter((e) => e.kind === 'status'), notices: events.filter((e) => e.kind === 'error') });
     } else {
       others.push(row);
     }
   }
-  if (statusRows.length > 0 && !(await processStatusRows(deps, statusRows, statuses, notices, res))) others.push(...statusRows);
-  others.sort((a, b) => a.id - b.id);
+  if (statusRows.length > 0) await processStatusRows(deps, statusRows, res);
   for (const row of others) await processOne(deps, row, res);
   return res;
 }
