@@ -17,6 +17,7 @@ import { ConsentInput, ContactId, ContactInput, contactFormToInput, NoteInput } 
 import { createContact, deleteContact, DuplicateContact, getContact, updateContact } from './service.js';
 import { allTags, tagsOfContacts } from './tags-queries.js';
 import type { Contact } from './queries.js';
+import { contactCalendar } from '../calendar/service.js';
 
 const TIMELINE_PAGE = 50;
 
@@ -90,14 +91,15 @@ async function detailsPage(deps: Deps, req: Request, res: Response, id: number) 
   const f = fmt(req, res);
   const before = typeof req.query.before === 'string' ? req.query.before.split('.').map(Number) : null;
   const cursor = before && before.length === 2 && before.every(Number.isSafeInteger) ? { at: before[0]!, id: before[1]! } : undefined;
-  const [fields, tags, notes, consent, activity] = await Promise.all([
+  const [fields, tags, notes, consent, activity, calendar] = await Promise.all([
     customFields(deps.db), tagsOfContacts(deps.db, [id]), notesOf(deps.db, id), consentOf(deps.db, id), activityOf(deps.db, id, TIMELINE_PAGE + 1, cursor),
+    contactCalendar(deps, id, f),
   ]);
   const timeline = timelineView(activity.slice(0, TIMELINE_PAGE), f);
   const last = timeline[timeline.length - 1];
   return {
     contact: contactDetails(c, fields, f), tags: presentTags(tags.get(id) ?? []), notes: notesView(notes, f),
-    consent: consentView(consent, f), timeline,
+    consent: consentView(consent, f), timeline, calendar,
     olderHref: activity.length > TIMELINE_PAGE && last ? `/contacts/${id}?before=${last.atMs}.${last.id}#timeline` : null,
     title: c.displayName,
   };

@@ -17,10 +17,11 @@ import { messages as contactsImport } from '../contacts/import/i18n.js';
 import { messages as contactsExport } from '../contacts/export/i18n.js';
 import { messages as contactsBulk } from '../contacts/bulk/i18n.js';
 import { messages as whatsapp } from '../whatsapp/i18n.js';
+import { messages as calendar } from '../calendar/i18n.js';
 import { common } from './common.js';
 import { mergeBundles, type Locale, type Messages } from './i18n.js';
 
-export const BUNDLES = { common, auth, plans, setup, settings, users, account, audit, apikeys, api, inbox, contacts, contactsCore, contactsSettings, segments, contactsImport, contactsExport, contactsBulk, whatsapp };
+export const BUNDLES = { common, auth, plans, setup, settings, users, account, audit, apikeys, api, inbox, contacts, contactsCore, contactsSettings, segments, contactsImport, contactsExport, contactsBulk, whatsapp, calendar };
 
 export function buildCatalog(): Record<Locale, Messages> {
   return mergeBundles(Object.values(BUNDLES));

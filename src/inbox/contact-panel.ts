@@ -4,6 +4,8 @@ import type { Db } from '../db/knex.js';
 import { formatDateTime } from '../i18n/dates.js';
 import type { Locale } from '../i18n/i18n.js';
 import { json, num } from '../db/rows.js';
+import { nextEventsView, type EventView } from '../calendar/service.js';
+import type { T } from '../i18n/i18n.js';
 
 export type ContactPanel = {
   id: number;
@@ -22,6 +24,8 @@ export type ContactPanel = {
   fields: Array<{ label: string; value: string }>;
   /** Raw custom values by key, for quick-reply variables. */
   custom: Record<string, unknown>;
+  /** The next 3 appointments (not over, not cancelled), on the viewer's wall clock. */
+  upcoming: EventView[];
 };
 
 type Row = Record<string, unknown>;
@@ -39,7 +43,9 @@ async function customFields(db: Db, custom: Record<string, unknown>): Promise<Co
     .filter((f: { value: string }) => f.value !== '');
 }
 
-export async function contactPanel(db: Db, contactId: number, locale: Locale, timeZone: string): Promise<ContactPanel | null> {
+export async function contactPanel(
+  db: Db, contactId: number, locale: Locale, timeZone: string, cal: { now: number; t: T },
+): Promise<ContactPanel | null> {
   const c = await db('contacts').where({ id: contactId }).first();
   if (!c) return null;
   const tags = await db('contact_tags as ct').join('tags as tg', 'tg.id', 'ct.tag_id').where('ct.contact_id', contactId).select('tg.name', 'tg.color').orderBy('tg.name');
@@ -53,5 +59,6 @@ export async function contactPanel(db: Db, contactId: number, locale: Locale, ti
     tags: tags.map((t: Row) => ({ name: String(t.name), color: (t.color as string | null) ?? null })),
     fields: await customFields(db, custom),
     custom,
+    upcoming: await nextEventsView(db, contactId, cal.now, { locale, timeZone, t: cal.t }),
   };
 }

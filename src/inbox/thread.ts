@@ -57,7 +57,7 @@ export async function threadData(deps: Pick<Deps, 'db' | 'clock'>, c: Conversati
   const mayReply = roleHas(v.user.role, 'inbox:reply');
   const [page, contact, agents] = await Promise.all([
     threadPage(deps.db, c.id, THREAD_PAGE_SIZE, o.before),
-    contactPanel(deps.db, c.contactId, v.locale, v.timeZone),
+    contactPanel(deps.db, c.contactId, v.locale, v.timeZone, { now: deps.clock.now(), t: v.t }),
     mayReply ? agentOptions(deps) : Promise.resolve([]),
   ]);
   const composer = await composerView(deps, {

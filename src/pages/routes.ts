@@ -6,7 +6,6 @@ import type { Permission } from '../users/permissions.js';
 
 const LATER: Array<{ path: string; label: string; permission: Permission }> = [
   { path: '/campaigns', label: 'nav.campaigns', permission: 'campaigns:read' },
-  { path: '/calendar', label: 'nav.calendar', permission: 'calendar:read' },
   { path: '/reports', label: 'nav.reports', permission: 'reports:read' },
 ];
 

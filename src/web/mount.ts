@@ -14,6 +14,7 @@ import { usersRoutes } from '../users/routes.js';
 import { accountRoutes } from '../account/routes.js';
 import { inboxRoutes } from '../inbox/routes.js';
 import { channelRoutes } from '../whatsapp/routes.js';
+import { calendarRoutes } from '../calendar/routes.js';
 
 /** Routers under /api/v1 (mounted before sessions and CSRF). The Meta webhook is mounted in app.ts, before everything. */
 export function mountApi(app: Express, deps: Deps): void {
@@ -29,4 +30,5 @@ export function mountPages(app: Express, deps: Deps): void {
   app.use(auditRoutes(deps), apiKeyRoutes(deps));
   app.use(inboxRoutes(deps));
   app.use(channelRoutes(deps));
+  app.use(calendarRoutes(deps));
 }

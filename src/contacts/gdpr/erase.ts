@@ -17,6 +17,7 @@ import { Conflict, NotFound } from '../../errors.js';
 import { activeJobCount } from '../import/jobs.js';
 import { variantsOf } from '../phone.js';
 import { scrubImportFiles } from './import-files.js';
+import { contactEventIds } from '../../calendar/service.js';
 
 export type ErasureReceipt = { contactId: number; erasedAt: number; removed: Record<string, number>; scrubbed: Record<string, number>; mediaFiles: number };
 
@@ -67,11 +68,16 @@ export async function eraseContactRows(trx: Db, contactId: number, now: number):
   if (!contact) throw new NotFound('contacts.not_found');
   const tables = await contactTables(trx);
   const media = await mediaPaths(trx, contactId, tables);
+  // Events go with the contact (contact_id); their audit entries may hold titles and notes, so they are blanked too.
+  const eventIds = tables.includes('events') ? await contactEventIds(trx, contactId) : [];
   const removed: Record<string, number> = {};
   for (const t of tables) removed[t] = Number(await trx(t).where({ contact_id: contactId }).delete());
   if (media.length) removed.media = Number(await trx('media').whereIn('id', media.map((m) => m.id)).delete());
   removed.contacts = Number(await trx('contacts').where({ id: contactId }).delete());
   const scrubbed = await scrub(trx, contactId, String(contact.phone));
+  if (eventIds.length) {
+    scrubbed.event_audit = await trx('audit_log').where({ entity_type: 'event' }).whereIn('entity_id', eventIds.map(String)).whereNotNull('changes').update({ changes: null });
+  }
   const files = media.map((m) => m.file).filter((f): f is string => !!f);
   return { contactId, erasedAt: now, removed, scrubbed, mediaFiles: files.length, files };
 }

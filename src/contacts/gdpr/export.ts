@@ -1,5 +1,5 @@
 // "Export this contact's data" (GDPR access/portability): a ZIP holding
-// contact.json (fields, tags, custom values, consent ledger, notes, activity)
+// contact.json (fields, tags, custom values, consent ledger, notes, activity, calendar events)
 // and messages.xlsx with their WhatsApp messages when the install has a
 // messages table. Times in the JSON are ISO 8601 UTC; the spreadsheet shows
 // the install's wall clock.
@@ -16,6 +16,7 @@ import { json } from '../../db/rows.js';
 import type { T } from '../../i18n/i18n.js';
 import { NotFound } from '../../errors.js';
 import { wallClock } from '../export/columns.js';
+import { contactEventsForExport } from '../../calendar/service.js';
 
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(Number(v)).toISOString());
 
@@ -29,6 +30,7 @@ async function contactDocument(db: Db, id: number, now: number): Promise<Record<
   const notes = await db('contact_notes').leftJoin('users', 'users.id', 'contact_notes.user_id').where('contact_notes.contact_id', id)
     .orderBy('contact_notes.created_at').select('contact_notes.body', 'contact_notes.created_at', 'users.name as author');
   const activity = await db('contact_activity').where({ contact_id: id }).orderBy([{ column: 'at' }, { column: 'id' }]).select('kind', 'ref', 'summary', 'at');
+  const events = (await db.schema.hasTable('events')) ? await contactEventsForExport(db, id) : [];
   return {
     exported_at: iso(now),
     contact: {
@@ -42,6 +44,10 @@ async function contactDocument(db: Db, id: number, now: number): Promise<Record<
     consent: consent.map((e) => ({ status: e.status, source: e.source, actor: e.actor, detail: e.detail, at: iso(e.at) })),
     notes: notes.map((n) => ({ body: n.body, author: n.author ?? null, at: iso(n.created_at) })),
     activity: activity.map((a) => ({ kind: a.kind, ref: a.ref, summary: json(a.summary, {}), at: iso(a.at) })),
+    events: events.map((e) => ({
+      title: e.title, notes: e.notes, location: e.location, starts_at: iso(e.startsAt), ends_at: iso(e.endsAt), all_day: e.allDay,
+      time_zone: e.timeZone, status: e.status, assigned_to: e.assignedUserName, created_at: iso(e.createdAt), updated_at: iso(e.updatedAt),
+    })),
   };
 }
 
