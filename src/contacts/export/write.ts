@@ -41,12 +41,22 @@ function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, cols: ExportColumn[], 
   return ws;
 }
 
+/** Waits for `out` to drain if its buffer is full, after letting queued compression run. */
+async function settle(out: Writable): Promise<void> {
+  await new Promise((r) => setImmediate(r));
+  if (out.writableNeedDrain) await once(out, 'drain');
+}
+
 export async function writeXlsx(out: Writable, cols: ExportColumn[], batches: AsyncIterable<ExportRow[]>, o: XlsxOptions): Promise<WriteStats> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = o.creator;
   const perSheet = (o.sheetRows ?? SHEET_ROWS) - 1;
   let sheets = 1;
   let ws = addSheet(wb, cols, o, sheets);
+  // exceljs renders each cell's style to XML to find its id unless it has seen that style object before;
+  // each new cell gets a fresh copy of its column's, so the cells share one object per column instead
+  // (a Date in a column without a date format keeps its own, which exceljs formats as a date).
+  const styles = cols.map((c) => (NUM_FMT[c.kind] ? { numFmt: NUM_FMT[c.kind] } : {}));
   let rows = 0;
   for await (const batch of batches) {
     for (const r of batch) {
@@ -54,9 +64,16 @@ export async function writeXlsx(out: Writable, cols: ExportColumn[], batches: As
         ws.commit();
         ws = addSheet(wb, cols, o, ++sheets);
       }
-      ws.addRow(cols.map((c) => c.value(r))).commit();
+      const values = cols.map((c) => c.value(r));
+      const row = ws.addRow(values);
+      for (let i = 0; i < values.length; i++) {
+        if (values[i] !== null && (!(values[i] instanceof Date) || NUM_FMT[cols[i]!.kind])) row.getCell(i + 1).style = styles[i]!;
+      }
+      row.commit();
       rows++;
     }
+    // Backpressure: let the zip stream and the file catch up before the next batch is read.
+    await settle(out);
   }
   ws.commit();
   await wb.commit();
