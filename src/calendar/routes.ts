@@ -39,7 +39,7 @@ function agenda(r: Router, deps: Deps): void {
     const page = await agendaPage(deps, { timeZone: f.timeZone, assignedUserId: q.user, after: q.after });
     const userParam = q.user ? `user=${q.user}&` : '';
     res.page('calendar/agenda', {
-      days: groupByDay(page.events, f), assignees: await assigneeOptions(deps), user: q.user, timeZone: f.timeZone,
+      days: groupByDay(page.events, f), assignees: await assigneeOptions(deps), userFilter: q.user, timeZone: f.timeZone,
       nextHref: page.next ? `/calendar?${userParam}after=${page.next}` : null,
       firstHref: q.after ? `/calendar${q.user ? `?user=${q.user}` : ''}` : null, title: req.t('calendar.title'),
     });
