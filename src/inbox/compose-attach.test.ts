@@ -5,10 +5,11 @@
 // before the call, wamid after) and shown in the thread.
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { login, makeUser } from '../../test/factories.js';
 import type { HttpClient, Res } from '../../test/http.js';
-import { storedPath } from '../whatsapp/media-service.js';
+import { mediaDir, storedPath } from '../whatsapp/media-service.js';
 import { startChannelTest, type ChannelTest } from '../whatsapp/test-kit.js';
 import { settleMarkReads } from './service.js';
 
@@ -122,6 +123,8 @@ describe('composer: attachments', () => {
     assert.equal(r.status, 422);
     assert.equal(uploads(), before, 'nothing uploaded');
     assert.equal((await t.owner.get(`/inbox/${conv}`)).status, 200, 'the server is still up');
+    const incoming = await fs.readdir(path.join(mediaDir(t.app.deps), 'incoming')).catch(() => []);
+    assert.deepEqual(incoming, [], 'no temporary upload left behind');
   });
 
   it('speaks English to an English user', async () => {

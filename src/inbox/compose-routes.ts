@@ -32,7 +32,7 @@ export function composeRoutes(r: Router, deps: Deps): void {
   });
 
   r.post('/inbox/:id/attach', ...reply, async (req, res) => {
-    const form = await readAttachmentForm(req);
+    const form = await readAttachmentForm(deps, req, res);
     req.body = form.fields;
     const conv = await prepare(deps, req, res);
     if (form.error) throw new Invalid(form.error);

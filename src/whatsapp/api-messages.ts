@@ -174,8 +174,8 @@ export const messagesApi: ApiFeature = (apiRoute, deps) => {
       'refusals are 422 with `details.fields.file` or `.caption`. With an Idempotency-Key the fields and the file\'s bytes are part of the request: ' +
       "a retry with the same file replays the first answer, another file or other fields is a 409. The file is kept in the install's media storage, uploaded to Meta and sent by media id.",
     consumes: ['multipart/form-data'], response: ApiMessage,
-    receive: async (req) => {
-      const form = await readAttachmentForm(req);
+    receive: async (req, res) => {
+      const form = await readAttachmentForm(deps, req, res);
       forms.set(req, form);
       return { digest: attachmentDigest(form), release: async () => { forms.delete(req); } };
     },

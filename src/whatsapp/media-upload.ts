@@ -1,13 +1,17 @@
 // Reads an attachment form (multipart/form-data: the inbox composer, the
-// messages API) with busboy:
-// one `file` part plus small text fields. The file is kept in memory — it
-// goes to Meta's upload and to the media folder as bytes — and never beyond
-// the limit of its type (media-limits.ts): a bigger one stops being read at
-// once and the rest of the body is drained, so the browser gets the answer.
-import busboy from 'busboy';
-import type { Request } from 'express';
+// messages API): one `file` part plus small text fields, through the shared
+// upload reader (web/multipart.ts: busboy, limits, malformed or cut-off
+// bodies, the rest of the body drained so the browser gets the answer). The
+// file passes through a temporary file under the media folder and comes back
+// as bytes — it goes to Meta's upload and to the media folder as bytes — and
+// never beyond the limit of its type (media-limits.ts).
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Request, Response } from 'express';
+import type { Deps } from '../deps.js';
 import type { FieldErrors } from '../errors.js';
-import { attachmentType, MAX_ATTACHMENT_BYTES } from './media-service.js';
+import { discardFiles, receiveMultipart, UploadError, type ReceivedFile, type UploadFailure } from '../web/multipart.js';
+import { attachmentType, MAX_ATTACHMENT_BYTES, mediaDir } from './media-service.js';
 
 export type UploadedFile = { data: Buffer; mimeType: string; filename: string };
 export type AttachmentForm = {
@@ -22,75 +26,41 @@ const TOO_LARGE: Record<string, string> = {
   image: 'whatsapp.media.too_large_image', video: 'whatsapp.media.too_large_video',
   audio: 'whatsapp.media.too_large_audio', document: 'whatsapp.media.too_large_document',
 };
+const REASON_CODES: Record<UploadFailure, string> = {
+  not_multipart: 'whatsapp.media.bad_upload', malformed: 'whatsapp.media.bad_upload', aborted: 'whatsapp.media.bad_upload',
+  too_many_fields: 'whatsapp.media.bad_upload', too_many_files: 'whatsapp.media.one_file', too_large: 'whatsapp.media.too_large',
+};
+
+const fileError = (code: string, params?: Record<string, string | number>): FieldErrors => ({ file: { code, ...(params ? { params } : {}) } });
+
+/** The bytes of the one `file` part, checked against its type's limit. */
+async function attachmentOf(file: ReceivedFile): Promise<{ file: UploadedFile } | { error: FieldErrors }> {
+  const type = attachmentType(file.mimeType, file.filename);
+  if (type && file.bytes > type.maxBytes) {
+    return { error: fileError(TOO_LARGE[type.kind]!, { max: Math.round(type.maxBytes / MB), size: (file.bytes / MB).toFixed(1) }) };
+  }
+  return { file: { data: await fs.readFile(file.path), mimeType: file.mimeType, filename: file.filename } };
+}
 
 /** Never throws for what the client sent; a broken or oversized body is an `error` on `file`. */
-export async function readAttachmentForm(req: Request, maxBytes = MAX_ATTACHMENT_BYTES): Promise<AttachmentForm> {
-  const fields: Record<string, string> = {};
-  const fail = (code: string, params?: Record<string, string | number>): AttachmentForm => {
-    req.resume();
-    return { fields, file: null, error: { file: { code, ...(params ? { params } : {}) } } };
-  };
-  if (!/^multipart\/form-data/i.test(req.get('content-type') ?? '')) return fail('whatsapp.media.bad_upload');
-  if (Number(req.get('content-length') ?? 0) > maxBytes + 256 * 1024) return fail('whatsapp.media.too_large', { max: Math.round(maxBytes / MB) });
-
-  let bb: busboy.Busboy;
+export async function readAttachmentForm(
+  deps: Pick<Deps, 'config'>, req: Request, res: Response, maxBytes = MAX_ATTACHMENT_BYTES,
+): Promise<AttachmentForm> {
+  let form;
   try {
-    bb = busboy({ headers: req.headers, limits: { files: 2, fileSize: maxBytes + 1, fields: 20, fieldSize: 16 * 1024, parts: 30 } });
-  } catch {
-    return fail('whatsapp.media.bad_upload');
+    form = await receiveMultipart(req, res, { dir: path.join(mediaDir(deps), 'incoming'), maxFileBytes: maxBytes, maxFiles: 2, maxFields: 20, maxFieldBytes: 16 * 1024 });
+  } catch (err) {
+    if (!(err instanceof UploadError)) throw err;
+    const params = err.reason === 'too_large' ? { max: Math.round(maxBytes / MB) } : undefined;
+    return { fields: {}, file: null, error: fileError(REASON_CODES[err.reason], params) };
   }
-  let file: UploadedFile | null = null;
-  let error: FieldErrors | null = null;
-  const setError = (code: string, params?: Record<string, string | number>) => {
-    error ??= { file: { code, ...(params ? { params } : {}) } };
-  };
-
-  bb.on('field', (name, value) => {
-    if (name.length <= 40) fields[name] = value;
-  });
-  bb.on('file', (name, stream, info) => {
-    // A body cut off inside a file part errors its stream too; unheard, that error would crash the process.
-    stream.on('error', () => setError('whatsapp.media.bad_upload'));
-    // An empty file input still sends a part, with no file name and no bytes.
-    if (name !== 'file' || !info.filename) {
-      stream.resume();
-      return;
-    }
-    if (file) {
-      setError('whatsapp.media.one_file');
-      stream.resume();
-      return;
-    }
-    const type = attachmentType(info.mimeType, info.filename);
-    const limit = type ? type.maxBytes : maxBytes;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on('data', (c: Buffer) => {
-      size += c.length;
-      // Past the limit the bytes are only counted (for the message), not kept.
-      if (size > limit) chunks.length = 0;
-      else chunks.push(c);
-    });
-    stream.on('end', () => {
-      if (size <= limit) file = { data: Buffer.concat(chunks), mimeType: info.mimeType, filename: info.filename ?? '' };
-      else setError(type ? TOO_LARGE[type.kind]! : 'whatsapp.media.too_large', { max: Math.round(limit / MB), size: (size / MB).toFixed(1) });
-    });
-  });
-
-  const done = new Promise<void>((resolve) => {
-    bb.on('close', resolve);
-    bb.on('error', () => {
-      setError('whatsapp.media.bad_upload');
-      req.unpipe(bb);
-      req.resume();
-      resolve();
-    });
-    req.on('aborted', () => {
-      setError('whatsapp.media.bad_upload');
-      resolve();
-    });
-  });
-  req.pipe(bb);
-  await done;
-  return { fields, file: error ? null : file, error };
+  try {
+    const files = form.files.filter((f) => f.field === 'file' && f.filename);
+    if (files.length > 1) return { fields: form.fields, file: null, error: fileError('whatsapp.media.one_file') };
+    if (!files[0]) return { fields: form.fields, file: null, error: null };
+    const got = await attachmentOf(files[0]);
+    return 'error' in got ? { fields: form.fields, file: null, error: got.error } : { fields: form.fields, file: got.file, error: null };
+  } finally {
+    await discardFiles(form.files);
+  }
 }
