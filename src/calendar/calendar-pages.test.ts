@@ -30,6 +30,11 @@ describe('calendar pages', () => {
     assert.match(res.text, /Próximas citas/);
     assert.match(res.text, new RegExp(`action="/contacts/${contact}/events"`));
     assert.match(res.text, /No hay citas próximas\./);
+    const form = await owner.get(`/contacts/${contact}/events/new`);
+    assert.equal(form.status, 200);
+    assert.match(form.text, /Nueva cita/);
+    assert.match(form.text, /Fecha y horas en America\/Mexico_City\./);
+    assert.equal((await owner.get('/contacts/999999/events/new')).status, 404);
   });
 
   it('adds an appointment (CSRF checked) and lists it on the contact page', async () => {
