@@ -4,6 +4,7 @@
 // MAX_ATTEMPTS the row is marked failed with the error. Safe to run in several
 // processes: claims are conditional updates, effects are deduplicated.
 import crypto from 'node:crypto';
+import type { Db } from '../db/knex.js';
 import type { Deps } from '../deps.js';
 import { afterInbound } from './inbound-followups.js';
 import { storeInbound, type Emit, type InboundResult } from './inbound.js';
@@ -17,6 +18,8 @@ import { parseWebhookPayload, type InboundMessageEvent, type StatusEvent, type V
 
 export const MAX_ATTEMPTS = 5;
 const STALE_LOCK_MS = 5 * 60_000;
+/** Webhooks arriving within this window are processed as one batch. */
+const NUDGE_DELAY_MS = 20;
 const WORKER_ID = `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
 
 export function backoffMs(attempt: number): number {
@@ -57,22 +60,25 @@ async function applyEvents(deps: Deps, body: string, emits: Emit[]): Promise<Out
 
 let claims = 0;
 
-/** Claims the due rows among `ids` in one conditional UPDATE; returns those this call won, with their bodies. */
-async function claimRows(deps: Deps, ids: number[], now: number): Promise<Row[]> {
-  if (ids.length === 0) return [];
+/** Still pending and not locked by a live worker. */
+const claimable = (db: Db, ids: number[], now: number) => db('webhook_events').whereIn('id', ids).where({ status: 'pending' })
+  .andWhere((w) => w.whereNull('locked_at').orWhere('locked_at', '<', now - STALE_LOCK_MS));
+
+/** Claims `rows` in one conditional UPDATE; returns those this call won. */
+async function claimRows<R extends Row>(deps: Deps, rows: R[], now: number): Promise<R[]> {
+  if (rows.length === 0) return [];
   const token = `${WORKER_ID}:${++claims}`;
-  await deps.db('webhook_events').whereIn('id', ids).where({ status: 'pending' })
-    .andWhere((w) => w.whereNull('locked_at').orWhere('locked_at', '<', now - STALE_LOCK_MS))
-    .update({ locked_by: token, locked_at: now });
-  const rows = await deps.db('webhook_events').where({ locked_by: token }).orderBy('id').select('id', 'attempts', 'body');
-  return rows.map((r: Record<string, unknown>) => ({ id: Number(r.id), attempts: Number(r.attempts), body: String(r.body) }));
+  const ids = rows.map((r) => r.id);
+  await claimable(deps.db, ids, now).update({ locked_by: token, locked_at: now });
+  const won = new Set((await deps.db('webhook_events').whereIn('id', ids).where({ locked_by: token }).pluck('id')).map(Number));
+  return rows.filter((r) => won.has(r.id));
 }
 
 async function fail(deps: Deps, row: { id: number; attempts: number }, err: unknown): Promise<'retried' | 'failed'> {
   const attempts = Number(row.attempts) + 1;
   const final = attempts >= MAX_ATTEMPTS;
   const now = deps.clock.now();
-  await deps.db('webhook_events').where({ id: row.id }).update({
+  await deps.db('webhook_events').where({ id: row.id, status: 'pending' }).update({
     attempts, status: final ? 'failed' : 'pending', error: String((err as Error)?.stack ?? err).slice(0, 2000),
     locked_by: null, locked_at: null, next_attempt_at: final ? null : now + backoffMs(attempts), processed_at: final ? now : null,
   });
@@ -116,14 +122,26 @@ async function processOne(deps: Deps, row: Row, res: ProcessResult): Promise<voi
  */
 type StatusRow = Row & { statuses: StatusEvent[]; notices: ValueErrorEvent[] };
 
-async function applyStatusRows(deps: Deps, rows: StatusRow[]): Promise<void> {
+/**
+ * Claim, apply and mark done in one transaction: the conditional UPDATE that
+ * marks the rows done is the claim (another worker's waits for our commit,
+ * then finds them done), so a crash or an error leaves them all pending.
+ * Returns how many rows this worker won.
+ */
+async function applyStatusRows(deps: Deps, rows: StatusRow[], now: number): Promise<number> {
   const emits: Emit[] = [];
+  const token = `${WORKER_ID}:${++claims}`;
+  const ids = rows.map((r) => r.id);
+  let won: StatusRow[] = [];
   await deps.db.transaction(async (trx) => {
-    await applyStatusBatch({ ...deps, db: trx }, rows.flatMap((r) => r.statuses), emits);
-    await trx('webhook_events').whereIn('id', rows.map((r) => r.id)).update(DONE(deps.clock.now()));
+    await claimable(trx, ids, now).update({ ...DONE(deps.clock.now()), locked_by: token });
+    const mine = new Set((await trx('webhook_events').whereIn('id', ids).where({ locked_by: token }).pluck('id')).map(Number));
+    won = rows.filter((r) => mine.has(r.id));
+    await applyStatusBatch({ ...deps, db: trx }, won.flatMap((r) => r.statuses), emits);
   });
-  for (const ev of rows.flatMap((r) => r.notices)) deps.log.warn({ code: ev.error.code, phoneNumberId: ev.phoneNumberId, title: ev.error.title }, 'whatsapp reported an error');
+  for (const ev of won.flatMap((r) => r.notices)) deps.log.warn({ code: ev.error.code, phoneNumberId: ev.phoneNumberId, title: ev.error.title }, 'whatsapp reported an error');
   for (const e of emits) deps.events.emit(e.name, e.payload as never);
+  return won.length;
 }
 
 /**
@@ -132,16 +150,15 @@ async function applyStatusRows(deps: Deps, rows: StatusRow[]): Promise<void> {
  * is kept, and each row is retried in its own transaction (a failing row is
  * then retried later with backoff, the others are done).
  */
-async function processStatusRows(deps: Deps, rows: StatusRow[], res: ProcessResult): Promise<void> {
+async function processStatusRows(deps: Deps, rows: StatusRow[], res: ProcessResult, now: number): Promise<void> {
   try {
-    await applyStatusRows(deps, rows);
-    res.done += rows.length;
+    res.done += await applyStatusRows(deps, rows, now);
     return;
   } catch (err) {
     if (rows.length === 1) { res[await fail(deps, rows[0]!, err)]++; return; }
     deps.log.warn({ err: (err as Error)?.message, rows: rows.length }, 'status batch failed; applying its rows one by one');
   }
-  for (const row of rows) await processStatusRows(deps, [row], res);
+  for (const row of rows) await processStatusRows(deps, [row], res, now);
 }
 
 /** Processes up to `limit` due events, oldest first. Tests call this directly. */
@@ -150,11 +167,12 @@ export async function processPendingEvents(deps: Deps, opts: { limit?: number } 
   const res: ProcessResult = { done: 0, retried: 0, failed: 0 };
   const due = await deps.db('webhook_events').where({ status: 'pending' })
     .andWhere((w) => w.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now))
-    .orderBy('id').limit(opts.limit ?? 500).pluck('id');
-  const rows = await claimRows(deps, due.map(Number), now);
+    .andWhere((w) => w.whereNull('locked_at').orWhere('locked_at', '<', now - STALE_LOCK_MS))
+    .orderBy('id').limit(opts.limit ?? 500).select('id', 'attempts', 'body');
   const statusRows: StatusRow[] = [];
   const others: Row[] = [];
-  for (const row of rows) {
+  for (const r of due) {
+    const row: Row = { id: Number(r.id), attempts: Number(r.attempts), body: String(r.body) };
     const { events } = parseWebhookPayload(row.body);
     if (events.length > 0 && events.every((e) => e.kind === 'status' || e.kind === 'error')) {
       statusRows.push({ ...row, statuses: events.filter((e) => e.kind === 'status'), notices: events.filter((e) => e.kind === 'error') });
@@ -162,8 +180,8 @@ export async function processPendingEvents(deps: Deps, opts: { limit?: number } 
       others.push(row);
     }
   }
-  if (statusRows.length > 0) await processStatusRows(deps, statusRows, res);
-  for (const row of others) await processOne(deps, row, res);
+  if (statusRows.length > 0) await processStatusRows(deps, statusRows, res, now);
+  for (const row of await claimRows(deps, others, now)) await processOne(deps, row, res);
   return res;
 }
 
@@ -179,9 +197,9 @@ export async function drainEvents(deps: Deps): Promise<ProcessResult> {
 
 const pollers = new WeakMap<Deps, Poller>();
 
-/** The background worker (worker role): polls every second, and at once when a webhook arrives in-process. */
+/** The background worker (worker role): polls every second, and within NUDGE_DELAY_MS when a webhook arrives in-process. */
 export function startWebhookWorker(deps: Deps, intervalMs = 1000): Poller {
-  const p = new Poller('webhook-events', intervalMs, () => drainEvents(deps), deps.log).start();
+  const p = new Poller('webhook-events', intervalMs, () => drainEvents(deps), deps.log, NUDGE_DELAY_MS).start();
   pollers.set(deps, p);
   return p;
 }
