@@ -4,8 +4,11 @@ import { z } from 'zod';
 import type { Audit } from '../audit/context.js';
 import type { Deps } from '../deps.js';
 import { Invalid, NotFound } from '../errors.js';
+import { userById } from '../users/queries.js';
 import { ruleById, saveGapMinutes, type AutoReplyRule } from './auto-replies-store.js';
+import { numberById } from './numbers-queries.js';
 import { saveOptOutSettings } from './opt-out.js';
+import { templateById } from './templates-store.js';
 
 const blankToUndef = (v: unknown) => (v === '' || v === null ? undefined : v);
 
@@ -47,7 +50,16 @@ function actionValue(v: RuleInput): Record<string, unknown> {
   }
 }
 
-function checkedRow(v: RuleInput): Record<string, unknown> {
+/** The number, template and agent a rule names must exist (a missing one is a field error, not a failed write). */
+async function checkReferences(deps: Pick<Deps, 'db'>, v: RuleInput): Promise<void> {
+  if (v.number_id && !(await numberById(deps.db, v.number_id))) throw new Invalid({ number_id: { code: 'whatsapp.number_not_found' } });
+  if (v.action === 'reply_template' && v.template_id && !(await templateById(deps.db, v.template_id))) {
+    throw new Invalid({ template_id: { code: 'whatsapp.template_not_found' } });
+  }
+  if (v.action === 'assign' && v.user_id && !(await userById(deps.db, v.user_id))?.active) throw new Invalid({ user_id: { code: 'users.not_found' } });
+}
+
+async function checkedRow(deps: Pick<Deps, 'db'>, v: RuleInput): Promise<Record<string, unknown>> {
   if (v.match_type === 'regex') {
     try {
       new RegExp(v.pattern, 'iu');
@@ -55,16 +67,18 @@ function checkedRow(v: RuleInput): Record<string, unknown> {
       throw new Invalid({ pattern: { code: 'whatsapp.autoreplies.bad_regex' } });
     }
   }
-  return {
+  const row = {
     number_id: v.number_id ?? null, name: v.name, match_type: v.match_type, pattern: v.pattern, action: v.action,
     action_value: JSON.stringify(actionValue(v)), position: v.position ?? 0,
   };
+  await checkReferences(deps, v);
+  return row;
 }
 
 const audited = (v: RuleInput) => ({ name: v.name, number_id: v.number_id ?? null, match_type: v.match_type, pattern: v.pattern, action: v.action });
 
 export async function createRule(deps: Deps, v: RuleInput, audit: Audit): Promise<number> {
-  const row = checkedRow(v);
+  const row = await checkedRow(deps, v);
   return deps.db.transaction(async (trx) => {
     const [inserted] = await trx('auto_reply_rules').insert({ ...row, enabled: true, created_at: deps.clock.now() }).returning('id');
     const id = Number(typeof inserted === 'object' ? (inserted as { id: number }).id : inserted);
@@ -76,7 +90,7 @@ export async function createRule(deps: Deps, v: RuleInput, audit: Audit): Promis
 /** Replaces a rule's matching and action; its on/off state and creation time stay. */
 export async function updateRule(deps: Deps, id: number, v: RuleInput, audit: Audit): Promise<AutoReplyRule> {
   const before = await getRule(deps, id);
-  const row = checkedRow(v);
+  const row = await checkedRow(deps, v);
   await deps.db.transaction(async (trx) => {
     await trx('auto_reply_rules').where({ id }).update(row);
     await audit(trx, {

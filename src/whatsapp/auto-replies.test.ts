@@ -104,6 +104,23 @@ describe('rules in action', () => {
     assert.equal(audit.length, 2);
   });
 
+  it('a number, template or agent that does not exist is a field error on create and edit, not a 500', async () => {
+    const base = { name: 'Refs', match_type: 'keyword', pattern: 'refs', action: 'reply_text', reply_text: 'ok' };
+    const count = async () => (await t.app.deps.db('auto_reply_rules').where({ name: 'Refs' })).length;
+    const noNumber = await addRule({ ...base, number_id: '99999' });
+    assert.equal(noNumber.status, 422);
+    assert.match(noNumber.text, /Ese número de WhatsApp no existe\./);
+    assert.match((await addRule({ ...base, action: 'reply_template', template_id: '99999' })).text, /La plantilla no existe/);
+    assert.match((await addRule({ ...base, action: 'assign', user_id: '99999' })).text, /Ese usuario no existe\./);
+    assert.equal(await count(), 0, 'nothing saved');
+    assert.equal((await addRule(base)).status, 302);
+    const rule = await t.app.deps.db('auto_reply_rules').where({ name: 'Refs' }).first();
+    const edit = await t.owner.post(`/settings/auto-replies/${rule.id}`, { ...base, number_id: '99999' }, { csrfFrom: `/settings/auto-replies/${rule.id}/edit` });
+    assert.equal(edit.status, 422);
+    assert.match(edit.text, /Ese número de WhatsApp no existe\./);
+    assert.equal((await t.app.deps.db('auto_reply_rules').where({ id: rule.id }).first()).number_id, null, 'the rule is unchanged');
+  });
+
   it('a bad regex is refused in the form with a Spanish message', async () => {
     const res = await addRule({ name: 'Mala', match_type: 'regex', pattern: '(', action: 'reply_text', reply_text: 'x' });
     assert.equal(res.status, 422);
