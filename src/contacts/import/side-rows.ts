@@ -55,14 +55,15 @@ export async function ensureTagIds(trx: Db, cache: Map<string, number>, names: s
   }
 }
 
-export async function linkTags(trx: Db, cache: Map<string, number>, touched: Touched[]): Promise<void> {
+/** `allNew`: every contact in `touched` was inserted by this batch, so no link can exist yet (a plain COPY on Postgres). */
+export async function linkTags(trx: Db, cache: Map<string, number>, touched: Touched[], allNew = false): Promise<void> {
   const links: unknown[][] = [];
   for (const t of touched) {
     const ids = new Set(t.candidate.tags.map((n) => cache.get(tagKey(n))).filter((id): id is number => id !== undefined));
     for (const tagId of ids) links.push([t.id, tagId]);
   }
   // A contact that already existed may carry the tag: that link is kept as it is.
-  await insertRows(trx, { table: 'contact_tags', columns: ['contact_id', 'tag_id'], rows: links }, { ignoreConflicts: true });
+  await insertRows(trx, { table: 'contact_tags', columns: ['contact_id', 'tag_id'], rows: links }, { ignoreConflicts: !allNew });
 }
 
 function valueRows(contactId: number, cells: CustomCell[]) {

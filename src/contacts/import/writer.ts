@@ -130,24 +130,25 @@ async function insertOrSplit(trx: Db, ctx: WriteContext, batch: Candidate[]) {
     const { fresh: lost, pairs } = await splitByExisting(trx, rest);
     // `lost`: skipped by the insert yet not stored under its wa_key (another contact holds its phone): left alone.
     const inserted = batch.filter((c) => ids.has(c.columns.wa_key)).map((c) => createdTouch(ids.get(c.columns.wa_key)!, c));
-    return { inserted, pairs, lost: lost.length, overLimit: [] as Candidate[] };
+    return { inserted, allNew: true, pairs, lost: lost.length, overLimit: [] as Candidate[] };
   }
   const { fresh, pairs } = await splitByExisting(trx, batch);
   const accepted = fresh.slice(0, room);
   const inserted = await insertFresh(trx, accepted, ctx);
-  return { inserted, pairs, lost: accepted.length - inserted.length, overLimit: fresh.slice(accepted.length) };
+  // allNew: false, since insertFresh may have picked up rows another writer had just inserted.
+  return { inserted, allNew: false, pairs, lost: accepted.length - inserted.length, overLimit: fresh.slice(accepted.length) };
 }
 
 /** Write `batch` (already free of in-file duplicates) in `trx`. */
 export async function writeBatch(trx: Db, ctx: WriteContext, batch: Candidate[]): Promise<BatchOutcome> {
-  const { inserted, pairs, lost, overLimit } = await insertOrSplit(trx, ctx, batch);
+  const { inserted, allNew, pairs, lost, overLimit } = await insertOrSplit(trx, ctx, batch);
   const rejected: RejectedRow[] = overLimit.map((c) => ({
     rowNumber: c.rowNumber, values: c.values, reason: { code: 'import.reject.plan_limit', params: { limit: ctx.contactLimit ?? 0 } },
   }));
   const updated = ctx.dedupe === 'skip' ? { touched: [], unchanged: pairs.length } : await updateExisting(trx, pairs, ctx);
   const touched = [...inserted, ...updated.touched];
   await ensureTagIds(trx, ctx.tagIds, touched.flatMap((t) => t.candidate.tags), ctx.now);
-  await linkTags(trx, ctx.tagIds, touched);
+  await linkTags(trx, ctx.tagIds, touched, allNew && updated.touched.length === 0);
   await insertSideRows(trx, ctx, touched);
   return { inserted: inserted.length, updated: updated.touched.length, skipped: updated.unchanged + lost, rejected };
 }
