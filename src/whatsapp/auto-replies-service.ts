@@ -59,6 +59,34 @@ async function checkReferences(deps: Pick<Deps, 'db'>, v: RuleInput): Promise<vo
   if (v.action === 'assign' && v.user_id && !(await userById(deps.db, v.user_id))?.active) throw new Invalid({ user_id: { code: 'users.not_found' } });
 }
 
+/**
+ * True when a repeated group itself repeats or alternates — `(a+)+`, `(\w*)*`,
+ * `(a|ab)*` — the shapes that backtrack exponentially: one customer message
+ * could then hold the webhook worker for hours (JavaScript regexes cannot be
+ * interrupted). Escapes and character classes are skipped.
+ */
+export function backtracksBadly(pattern: string): boolean {
+  const groups: boolean[] = []; // per open group: does it repeat or alternate inside?
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '\\') { i++; continue; }
+    if (inClass) { if (ch === ']') inClass = false; continue; }
+    const next = pattern[i + 1];
+    const repeats = (c: string | undefined) => c === '+' || c === '*' || c === '{';
+    if (ch === '[') inClass = true;
+    else if (ch === '(') groups.push(false);
+    else if (ch === ')') {
+      const inner = groups.pop() ?? false;
+      if (inner && repeats(next)) return true;
+      if (groups.length && (inner || repeats(next))) groups[groups.length - 1] = true;
+    } else if (ch === '|' || repeats(ch)) {
+      if (groups.length) groups[groups.length - 1] = true;
+    }
+  }
+  return false;
+}
+
 async function checkedRow(deps: Pick<Deps, 'db'>, v: RuleInput): Promise<Record<string, unknown>> {
   if (v.match_type === 'regex') {
     try {
@@ -66,6 +94,7 @@ async function checkedRow(deps: Pick<Deps, 'db'>, v: RuleInput): Promise<Record<
     } catch {
       throw new Invalid({ pattern: { code: 'whatsapp.autoreplies.bad_regex' } });
     }
+    if (backtracksBadly(v.pattern)) throw new Invalid({ pattern: { code: 'whatsapp.autoreplies.slow_regex' } });
   }
   const row = {
     number_id: v.number_id ?? null, name: v.name, match_type: v.match_type, pattern: v.pattern, action: v.action,

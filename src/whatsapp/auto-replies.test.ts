@@ -2,6 +2,7 @@
 // never answer opted-out contacts, and respect business hours by timezone.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { backtracksBadly } from './auto-replies-service.js';
 import { ruleMatches } from './auto-replies.js';
 import { isOpenAt } from './business-hours.js';
 import { startChannelTest, type ChannelTest } from './test-kit.js';
@@ -119,6 +120,19 @@ describe('rules in action', () => {
     assert.equal(edit.status, 422);
     assert.match(edit.text, /Ese número de WhatsApp no existe\./);
     assert.equal((await t.app.deps.db('auto_reply_rules').where({ id: rule.id }).first()).number_id, null, 'the rule is unchanged');
+  });
+
+  it('a regex that backtracks exponentially is refused (one message would hold the worker for hours)', async () => {
+    for (const pattern of ['(a+)+$', '^(\\w*)*x', '(hola|ho)*!', '((ab)+c?)+']) {
+      assert.equal(backtracksBadly(pattern), true, pattern);
+    }
+    for (const pattern of ['^hola', '\\b(precio|costo)s?\\b', 'fact(ura)?', '[(a+)+]', '\\(a+\\)+', '(?:buen[oa]s)? d[ií]as', 'a{2,3}']) {
+      assert.equal(backtracksBadly(pattern), false, pattern);
+    }
+    const res = await addRule({ name: 'Lenta', match_type: 'regex', pattern: '(a+)+$', action: 'reply_text', reply_text: 'x' });
+    assert.equal(res.status, 422);
+    assert.match(res.text, /con algunos mensajes tardaría horas/);
+    assert.equal(await t.app.deps.db('auto_reply_rules').where({ name: 'Lenta' }).first(), undefined);
   });
 
   it('a bad regex is refused in the form with a Spanish message', async () => {
