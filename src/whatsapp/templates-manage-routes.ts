@@ -2,15 +2,19 @@
 // /templates/header-sample: the sample of a media header, sent by the form's
 // script as the raw file body (x-file-name, x-file-type, x-csrf-token), checked
 // and uploaded to Meta; answers {handle, filename, bytes} or 422 {error}.
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { Conflict, Invalid, NotFound } from '../errors.js';
+import { discardFiles, receiveRaw, UploadError } from '../web/multipart.js';
 import { parse } from '../web/validate.js';
-import { HEADER_SAMPLES, uploadHeaderSample } from './templates-media.js';
+import { mediaDir } from './media-service.js';
+import { HEADER_SAMPLES, sampleTooLarge, uploadHeaderSample } from './templates-media.js';
 import { canDelete, canEdit, deleteTemplate, editTemplate, ownerOf } from './templates-manage.js';
 import { componentsOf, contentValues } from './templates-components.js';
-import { HEADER_TYPES, MEDIA_HEADERS, PARAMETER_FORMATS, TEMPLATE_CATEGORIES, TemplateEditForm } from './templates-schema.js';
+import { HEADER_TYPES, MEDIA_HEADERS, PARAMETER_FORMATS, TEMPLATE_CATEGORIES, TemplateEditForm, type MediaHeader } from './templates-schema.js';
 import { templateById, type LocalTemplate } from './templates-store.js';
 
 const Id = z.coerce.number().int().positive().max(2 ** 31 - 1);
@@ -32,21 +36,20 @@ async function found(deps: Deps, req: Request): Promise<LocalTemplate> {
   return t;
 }
 
-/** The body, up to `max` + 1 bytes (one more than allowed is enough to refuse it). */
-async function readCapped(req: Request, res: Response, max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size > max) {
-      // Stop reading, but let the client finish sending so it can read the answer.
-      res.set('Connection', 'close');
-      req.resume();
-      break;
-    }
+/** The raw body through the shared upload reader (web/multipart.ts), stopped at the header's limit. */
+async function readSample(deps: Deps, req: Request, res: Response, format: MediaHeader): Promise<Buffer> {
+  let file;
+  try {
+    file = await receiveRaw(req, res, { dir: path.join(mediaDir(deps), 'incoming'), maxFileBytes: HEADER_SAMPLES[format].maxBytes, filename: '' });
+  } catch (err) {
+    if (!(err instanceof UploadError)) throw err;
+    throw err.reason === 'too_large' ? sampleTooLarge(format) : new Invalid({ header_file: { code: 'whatsapp.media.bad_upload' } });
   }
-  return Buffer.concat(chunks, size).subarray(0, max + 1);
+  try {
+    return await fs.readFile(file.path);
+  } finally {
+    await discardFiles([file]);
+  }
 }
 
 function fileNameOf(req: Request): string {
@@ -62,7 +65,7 @@ export function sampleRoute(r: Router, deps: Deps, write: RequestHandler[]): voi
     try {
       const q = SampleQuery.safeParse(req.query);
       if (!q.success) throw new Invalid({ header_file: { code: 'whatsapp.templates.sample_pick_format' } });
-      const data = await readCapped(req, res, HEADER_SAMPLES[q.data.format].maxBytes);
+      const data = await readSample(deps, req, res, q.data.format);
       const mimeType = req.get('x-file-type') ?? '';
       res.json(await uploadHeaderSample(deps, q.data.number_id, q.data.format, { data, mimeType, filename: fileNameOf(req) }));
     } catch (err) {

@@ -34,12 +34,19 @@ export type UploadedHeaderSample = { handle: string; filename: string; bytes: nu
 
 const fail = (code: string, params?: Record<string, string | number>) => new Invalid({ header_file: { code, params } });
 
+const allowedOf = (format: MediaHeader) => HEADER_SAMPLES[format].types.map((t) => t.ext[0]!.toUpperCase()).join(', ');
+
+/** A sample over its header's limit (also when the upload stops reading it there). */
+export function sampleTooLarge(format: MediaHeader): Invalid {
+  return fail('whatsapp.templates.sample_too_large', { mb: HEADER_SAMPLES[format].maxBytes / MB, types: allowedOf(format) });
+}
+
 /** The MIME type the sample is sent as; throws Invalid (field header_file) with the rule it breaks. */
 export function checkHeaderSample(format: MediaHeader, file: HeaderSample): string {
   const rules = HEADER_SAMPLES[format];
-  const allowed = rules.types.map((t) => t.ext[0]!.toUpperCase()).join(', ');
+  const allowed = allowedOf(format);
   if (file.data.length === 0) throw fail('whatsapp.templates.sample_empty');
-  if (file.data.length > rules.maxBytes) throw fail('whatsapp.templates.sample_too_large', { mb: rules.maxBytes / MB, types: allowed });
+  if (file.data.length > rules.maxBytes) throw sampleTooLarge(format);
   const declared = file.mimeType.split(';')[0]!.trim().toLowerCase();
   const ext = path.extname(file.filename).slice(1).toLowerCase();
   const type = rules.types.find((t) => t.mime === declared) ?? rules.types.find((t) => t.ext.includes(ext));
