@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const { appSecret } = await numberSecrets(deps, n.id);
   await seedCampaignMessages(deps.db, n, MESSAGES);
   const bodies = path.join(deps.config.dataDir, 'bodies.json');
-  fs.writeFileSync(bodies, JSON.stringify(statusBodies(n, appSecret, MESSAGES)));
+  fs.writeFileSync(bodies, JSON.stringify(statusBodies(n, appSecret, MESSAGES, RATE)));
   const raw = await listen(rawServer(base.db, appSecret));
   const url = `${chatflow.base}/webhooks/whatsapp`;
   try {

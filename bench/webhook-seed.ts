@@ -30,12 +30,12 @@ export async function seedCampaignMessages(db: Knex, n: BenchNumber, count: numb
   }
 }
 
-/** 3 × `count` signed status webhooks: [body, "sha256=…"]. */
-export function statusBodies(n: BenchNumber, secret: string, count: number): Array<[string, string]> {
+/** 3 × `count` signed status webhooks: [body, "sha256=…"]; timestamps in seconds, as Meta's, `perSecond` statuses a second. */
+export function statusBodies(n: BenchNumber, secret: string, count: number, perSecond: number): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (let k = 0; k < count * 3; k++) {
     const i = Math.floor(k / 3);
-    const status = { id: wamid(i), status: (['sent', 'delivered', 'read'] as const)[k % 3], timestamp: String(1761830400 + k), recipient_id: phone(i),
+    const status = { id: wamid(i), status: (['sent', 'delivered', 'read'] as const)[k % 3], timestamp: String(1761830400 + Math.floor(k / perSecond)), recipient_id: phone(i),
       biz_opaque_callback_data: `c:1:r:${i}`, pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category: 'marketing' } };
     const value = { object: 'whatsapp_business_account', entry: [{ id: n.wabaId, changes: [{ field: 'messages', value: {
       messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: n.phoneNumberId }, statuses: [status] } }] }] };

@@ -47,6 +47,23 @@ describe('status batches', () => {
     assert.equal((await t.app.deps.db('webhook_events').where({ status: 'pending' })).length, 0);
   });
 
+  it('messages getting the same change in the same second are all updated (one shared UPDATE), each emitting once', async () => {
+    const ms = [await send('g1'), await send('g2'), await send('g3')];
+    const seen: number[] = [];
+    const off = t.app.deps.events.on('message.status', (e) => { if (ms.some((m) => m.id === e.messageId)) seen.push(e.messageId); });
+    const at = sec();
+    for (const m of ms) await post([status(m.wamid!, 'delivered', at)]);
+    await post([status(ms[0]!.wamid!, 'delivered', at)]);
+    assert.deepEqual(await processPendingEvents(t.app.deps), { done: 4, retried: 0, failed: 0 });
+    off();
+    for (const m of ms) {
+      const r = await row(m.id);
+      assert.equal(r.status, 'delivered');
+      assert.equal(Number(r.delivered_at), at * 1000);
+    }
+    assert.deepEqual(seen.sort(), ms.map((m) => m.id).sort());
+  });
+
   it('a failing batch keeps nothing; the good rows are applied, the bad one is retried later and then applied', async () => {
     const bad = await send('promo');
     const good = await send('aviso');

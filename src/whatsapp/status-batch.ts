@@ -1,7 +1,8 @@
 // Many status events at once (the worker's fast path during a campaign): the
 // target messages are read with two IN queries, every event is folded in
 // arrival order with the same forward-only rules as applyStatus (statuses.ts),
-// and each touched message gets ONE guarded UPDATE with the combined change.
+// and each touched message gets its combined change in one guarded UPDATE,
+// shared by the messages getting the same change.
 // Run inside a transaction. A message whose status moved under us (another
 // worker) is re-applied event by event through applyStatus, which re-reads it.
 import type { Deps } from '../deps.js';
@@ -83,17 +84,47 @@ export async function applyStatusBatch(deps: Deps, events: StatusEvent[], emits:
     if (w.m.wamid) byWamid.set(w.m.wamid, w);
     touched.add(w);
   }
+  // Messages getting the same change (same status, same second: Meta's timestamps
+  // are in seconds) share one UPDATE.
+  const groups = new Map<string, Work[]>();
   for (const w of touched) {
-    if (Object.keys(w.patch).length === 0) continue;
-    // Guard on the status we read, so two workers cannot move it backwards.
-    const changed = await deps.db('messages').where({ id: w.m.id, status: w.original }).update(w.patch);
-    if (!Number(changed)) {
-      for (const ev of w.events) await applyStatus(deps, ev, emits);
-      continue;
-    }
-    if (w.optOut && (await recordOptOut(deps, w.m.contactId, 'meta', 'Meta 131050'))) {
-      emits.push({ name: 'contact.opted_out', payload: { contactId: w.m.contactId, source: 'meta' } });
-    }
-    emits.push(...w.emits);
+    const cols = Object.keys(w.patch).sort();
+    if (cols.length === 0) continue;
+    const key = JSON.stringify([w.original, cols.map((c) => [c, w.patch[c]])]);
+    const g = groups.get(key);
+    if (g) g.push(w);
+    else groups.set(key, [w]);
   }
+  for (const group of groups.values()) for (let i = 0; i < group.length; i += 500) {
+    const mine = await updateGroup(deps, group.slice(i, i + 500), emits);
+    for (const w of mine) {
+      if (w.optOut && (await recordOptOut(deps, w.m.contactId, 'meta', 'Meta 131050'))) {
+        emits.push({ name: 'contact.opted_out', payload: { contactId: w.m.contactId, source: 'meta' } });
+      }
+      emits.push(...w.emits);
+    }
+  }
+}
+
+const same = (a: unknown, b: unknown) => (a === null || a === undefined ? b === null || b === undefined : String(a) === String(b));
+
+/**
+ * One UPDATE for messages getting the same change, guarded on the status we
+ * read, so two workers cannot move a status backwards. Returns the messages
+ * this call changed; one that moved under us is re-applied event by event.
+ */
+async function updateGroup(deps: Deps, ws: Work[], emits: Emit[]): Promise<Work[]> {
+  const first = ws[0]!;
+  const ids = ws.map((w) => w.m.id);
+  const changed = Number(await deps.db('messages').whereIn('id', ids).where({ status: first.original }).update(first.patch));
+  if (changed === ws.length) return ws;
+  const cols = Object.keys(first.patch);
+  const now = new Map((await deps.db('messages').whereIn('id', ids).select('id', ...cols)).map((r: Record<string, unknown>) => [Number(r.id), r]));
+  const mine: Work[] = [];
+  for (const w of ws) {
+    const row = now.get(w.m.id);
+    if (row && cols.every((c) => same(row[c], w.patch[c]))) mine.push(w);
+    else for (const ev of w.events) await applyStatus(deps, ev, emits);
+  }
+  return mine;
 }
