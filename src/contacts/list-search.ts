@@ -4,8 +4,8 @@
 // served by the pg_trgm index, but "page 1 of the matches in name order" read that way costs
 // in proportion to all the matches (each one read, then sorted: tens of
 // thousands of rows for a common surname at a million contacts). So the list
-// first asks the trigram index for at most `cap` matching ids, unordered (a
-// probe whose cost is bounded by the cap), with cap ≈ √(page × contacts) / 2:
+// first asks the trigram index for at most SEARCH_CAP matching ids, unordered
+// (a probe whose cost is bounded by the cap):
 //   - few matches (a person's name, an e-mail, a phone): the page is read
 //     from exactly those ids;
 //   - many matches (a common fragment): the page walks the sort index from the
@@ -24,9 +24,12 @@ import { trigramMatchIds, trigramNeedsNarrowing, whereScanContains } from '../db
 import { applyCondition, searchFragment } from './segments/compile.js';
 import { isRule, type Condition, type Rule } from './segments/condition.js';
 
-/** Bounds of the probe: enough ids to serve any rare fragment, few enough for one IN list. */
-export const SEARCH_CAP_MIN = 200;
-export const SEARCH_CAP_MAX = 5000;
+/**
+ * The probe's size. It is read from the heap row by row, so it is a fixed
+ * number (a probe growing with the table would make every common search
+ * slower at scale); above it, the walk below costs ~ page × contacts / matches.
+ */
+export const SEARCH_CAP = 1000;
 /** How many pages' worth of expected matches the walked window holds. */
 const WINDOW_PAGES = 4;
 /** A walk longer than this costs more than reading the matches of a fragment that dense. */
@@ -46,24 +49,15 @@ export function topSearch(cond: Condition): Rule | undefined {
   return rule;
 }
 
-/**
- * The probe's size for a table of about `rows` contacts: where reading every
- * match starts to cost more than walking to the page at that density
- * (a walked row costs a fraction of a match read and sorted).
- */
-export function searchCapFor(rows: number, page: number): number {
-  return Math.min(SEARCH_CAP_MAX, Math.max(SEARCH_CAP_MIN, Math.ceil(Math.sqrt(page * rows) / 2)));
-}
-
 export type NarrowOptions = { now: number; timeZone?: string; page: number; cap?: number; window?: number };
 
 export async function narrowSearch(db: Db, cond: Condition, o: NarrowOptions): Promise<Narrowing> {
   const rule = topSearch(cond);
   const fragment = rule ? searchFragment(String(rule.value)) : '';
   if (!rule || fragment.length < 3 || !trigramNeedsNarrowing(db)) return { kind: 'none' };
-  // max(id) is one step down the primary key: an upper bound of the row count, close enough to size the probe.
+  // max(id) is one step down the primary key: an upper bound of the row count, close enough to size the window.
   const top = Number((await db('contacts').max({ m: 'id' }).first())?.m ?? 0);
-  const cap = o.cap ?? searchCapFor(top, o.page);
+  const cap = o.cap ?? SEARCH_CAP;
   const ids = await trigramMatchIds(db, 'contacts', 'search_text', fragment, cap + 1);
   if (ids.length <= cap) return { kind: 'ids', ids, rule };
   const window = o.window ?? Math.min(WINDOW_MAX, Math.ceil((WINDOW_PAGES * o.page * Math.max(top, cap)) / cap));
