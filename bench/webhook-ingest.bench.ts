@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     const ok = ratio >= 0.5 && ours.rps >= 3000 && ours.p99 < 200 && run.p99 < 200 && keptUp;
     console.log(`B4 webhook ingestion: ratio=${ratio.toFixed(2)} (goal ≥ 0.5) abs=${fmt(ours.rps)} callbacks/s, ack p99 ${ours.p99.toFixed(1)} ms (goal ≥ 3,000/s, p99 < 200 ms) ` +
       `vs raw node:http ${fmt(b.rps)}/s p99 ${b.p99.toFixed(1)} ms; ${fmt(stored)} events stored; ` +
-      `sustained ${fmt(RATE)}/s offered (3 × ${fmt(SEND_RATE)}/s sends) with the worker on: ${fmt(run.rps)}/s acked, ack p99 ${run.p99.toFixed(1)} ms, ` +
+      `sustained ${fmt(RATE)}/s offered (3 × ${fmt(SEND_RATE)}/s sends) with the worker on: ${fmt(run.rps)}/s acked, ack p50/p95/p99 ${run.p50.toFixed(1)}/${run.p95.toFixed(1)}/${run.p99.toFixed(1)} ms, ` +
       `backlog at end ${fmt(backlog)} (drained in ${drainS.toFixed(1)} s, ${fmt(left)} left), ${fmt(read)}/${fmt(expectRead)} messages read, worker ${keptUp ? 'kept up' : 'fell behind'}; ` +
       `${deps.config.client}, ${CONCURRENCY} clients ${ok ? 'PASS' : 'MISS'}`);
   } finally {

@@ -19,7 +19,8 @@ import { parseWebhookPayload, type InboundMessageEvent, type StatusEvent, type V
 export const MAX_ATTEMPTS = 5;
 const STALE_LOCK_MS = 5 * 60_000;
 /** Webhooks arriving within this window are processed as one batch. */
-const NUDGE_DELAY_MS = 20;
+const NUDGE_DELAY_MS = 50;
+const BATCH = 500;
 const WORKER_ID = `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
 
 export function backoffMs(attempt: number): number {
@@ -168,7 +169,7 @@ export async function processPendingEvents(deps: Deps, opts: { limit?: number } 
   const due = await deps.db('webhook_events').where({ status: 'pending' })
     .andWhere((w) => w.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now))
     .andWhere((w) => w.whereNull('locked_at').orWhere('locked_at', '<', now - STALE_LOCK_MS))
-    .orderBy('id').limit(opts.limit ?? 500).select('id', 'attempts', 'body');
+    .orderBy('id').limit(opts.limit ?? BATCH).select('id', 'attempts', 'body');
   const statusRows: StatusRow[] = [];
   const others: Row[] = [];
   for (const r of due) {
@@ -199,7 +200,15 @@ const pollers = new WeakMap<Deps, Poller>();
 
 /** The background worker (worker role): polls every second, and within NUDGE_DELAY_MS when a webhook arrives in-process. */
 export function startWebhookWorker(deps: Deps, intervalMs = 1000): Poller {
-  const p = new Poller('webhook-events', intervalMs, () => drainEvents(deps), deps.log, NUDGE_DELAY_MS).start();
+  // Full batches back to back; after a partial one, wait for the next nudge (or
+  // tick) so webhooks arriving meanwhile make one batch, not many small ones.
+  const work = async () => {
+    for (;;) {
+      const r = await processPendingEvents(deps, { limit: BATCH });
+      if (r.done + r.retried + r.failed < BATCH) return;
+    }
+  };
+  const p = new Poller('webhook-events', intervalMs, work, deps.log, NUDGE_DELAY_MS).start();
   pollers.set(deps, p);
   return p;
 }
