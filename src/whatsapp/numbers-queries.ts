@@ -118,3 +118,21 @@ export async function allAppSecrets(deps: Pick<Deps, 'db' | 'secrets'>): Promise
 export async function setNumberStatus(db: Db, id: number, status: WaNumber['status'], now: number): Promise<void> {
   await db('wa_numbers').where({ id }).update({ status, updated_at: now });
 }
+
+/** Row-level writes of the numbers service (columns in snake_case, as stored). */
+export async function insertNumberRow(db: Db, row: Record<string, unknown>): Promise<number> {
+  const [r] = await db('wa_numbers').insert(row).returning('id');
+  return Number(typeof r === 'object' ? (r as { id: number }).id : r);
+}
+
+export async function updateNumberRow(db: Db, id: number, patch: Record<string, unknown>): Promise<void> {
+  await db('wa_numbers').where({ id }).update(patch);
+}
+
+export async function deleteNumberRow(db: Db, id: number): Promise<void> {
+  await db('wa_numbers').where({ id }).delete();
+}
+
+export async function phoneNumberIdTaken(db: Db, phoneNumberId: string): Promise<boolean> {
+  return !!(await db('wa_numbers').where({ phone_number_id: phoneNumberId }).first('id'));
+}

@@ -10,7 +10,7 @@ import { DAYS, parseDayRanges } from './business-hours.js';
 import type { PhoneNumberInfo } from './cloud-api-types.js';
 import { MetaApiError, WhatsAppTransportError } from './errors.js';
 import { clientFor } from './graph-clients.js';
-import { numberById, numberSecrets, type BusinessHours, type WaNumber } from './numbers-queries.js';
+import { deleteNumberRow, insertNumberRow, numberById, numberSecrets, phoneNumberIdTaken, updateNumberRow, type BusinessHours, type WaNumber } from './numbers-queries.js';
 import type { NumberInput, NumberUpdate } from './numbers-schema.js';
 import { invalidateWebhookSecrets } from './webhook-routes.js';
 import { isTimezone } from '../i18n/timezones.js';
@@ -32,17 +32,16 @@ export async function createNumber(deps: Deps, input: NumberInput, audit: Audit)
   const now = deps.clock.now();
   const key = deps.secrets.encryptionKey;
   const id = await deps.db.transaction(async (trx) => {
-    if (await trx('wa_numbers').where({ phone_number_id: input.phone_number_id }).first('id')) {
+    if (await phoneNumberIdTaken(trx, input.phone_number_id)) {
       throw new Invalid({ phone_number_id: { code: 'whatsapp.numbers.duplicate' } });
     }
     await deps.plans.assertWithinLimit('numbers', 1, trx);
-    const [row] = await trx('wa_numbers').insert({
+    const newId = await insertNumberRow(trx, {
       label: input.label, phone_number_id: input.phone_number_id, waba_id: input.waba_id, display_phone: input.display_phone,
       access_token_enc: encrypt(key, input.access_token), app_secret_enc: encrypt(key, input.app_secret),
       token_last4: last4(input.access_token), secret_last4: last4(input.app_secret),
       verify_token: input.verify_token ?? newVerifyToken(), meta_app_id: input.meta_app_id ?? null, is_sandbox: false, status: 'active', created_at: now, updated_at: now,
-    }).returning('id');
-    const newId = Number(typeof row === 'object' ? (row as { id: number }).id : row);
+    });
     await audit(trx, { action: 'whatsapp.number_created', entityType: 'wa_number', entityId: newId, after: { label: input.label, phone_number_id: input.phone_number_id, waba_id: input.waba_id, display_phone: input.display_phone } });
     return newId;
   });
@@ -74,7 +73,7 @@ export async function updateNumber(deps: Deps, id: number, input: NumberUpdate, 
   if (input.access_token && !before.isSandbox) Object.assign(patch, { access_token_enc: encrypt(key, input.access_token), token_last4: last4(input.access_token), status: input.enabled ? 'active' : 'disabled' });
   if (input.app_secret && !before.isSandbox) Object.assign(patch, { app_secret_enc: encrypt(key, input.app_secret), secret_last4: last4(input.app_secret) });
   await deps.db.transaction(async (trx) => {
-    await trx('wa_numbers').where({ id }).update(patch);
+    await updateNumberRow(trx, id, patch);
     const after = { ...summary(before), label: input.label, display_phone: input.display_phone, waba_id: patch.waba_id, status: patch.status, token_changed: !!input.access_token, secret_changed: !!input.app_secret };
     await audit(trx, { action: 'whatsapp.number_updated', entityType: 'wa_number', entityId: id, before: summary(before), after });
   });
@@ -86,7 +85,7 @@ export async function removeNumber(deps: Deps, id: number, audit: Audit): Promis
   const n = await getNumber(deps, id);
   if (n.isSandbox && deps.config.sandbox) throw new Conflict('whatsapp.numbers.sandbox_locked');
   await deps.db.transaction(async (trx) => {
-    await trx('wa_numbers').where({ id }).delete();
+    await deleteNumberRow(trx, id);
     await audit(trx, { action: 'whatsapp.number_removed', entityType: 'wa_number', entityId: id, before: summary(n) });
   });
   invalidateWebhookSecrets(deps);
@@ -111,14 +110,14 @@ export async function testConnection(deps: Deps, id: number): Promise<Connection
   try {
     const { accessToken } = await numberSecrets(deps, n.id);
     const info = await clientFor(deps, n).getPhoneNumberInfo(n.phoneNumberId, accessToken);
-    await deps.db('wa_numbers').where({ id }).update({
+    await updateNumberRow(deps.db, id, {
       verified_name: info.verifiedName ?? n.verifiedName, quality_rating: info.qualityRating ?? null, throughput_tier: info.throughputLevel ?? null,
       last_checked_at: now, updated_at: now, ...(n.status === 'token_invalid' ? { status: 'active' } : {}),
     });
     return { ok: true, info };
   } catch (err) {
     const failure = failureOf(err);
-    await deps.db('wa_numbers').where({ id }).update({ last_checked_at: now, ...(failure.code === 190 ? { status: 'token_invalid' } : {}) });
+    await updateNumberRow(deps.db, id, { last_checked_at: now, ...(failure.code === 190 ? { status: 'token_invalid' } : {}) });
     return failure;
   }
 }
@@ -145,7 +144,7 @@ export async function subscribeWebhooks(deps: Deps, id: number, audit?: Audit): 
     const patch: Record<string, unknown> = outcome.ok
       ? { webhooks_subscribed_at: now, webhooks_error: null }
       : { webhooks_error: outcome.code === null ? outcome.message : `(#${outcome.code}) ${outcome.message}`, ...(outcome.code === 190 ? { status: 'token_invalid' } : {}) };
-    await trx('wa_numbers').where({ id }).update(patch);
+    await updateNumberRow(trx, id, patch);
     await audit?.(trx, { action: 'whatsapp.number_webhooks_subscribed', entityType: 'wa_number', entityId: id, after: { waba_id: n.wabaId, ok: outcome.ok, code: outcome.ok ? null : outcome.code } });
   });
   return outcome;
