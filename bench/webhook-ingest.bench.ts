@@ -91,6 +91,7 @@ async function main(): Promise<void> {
     await load(`${raw.base}/`, bodies, 2);
     await load(url, bodies, 2);
     const b = await load(`${raw.base}/`, bodies);
+    await deps.db('webhook_events').delete(); // on Postgres both servers share one database
     const ours = await load(url, bodies);
     const stored = Number((await deps.db('webhook_events').count({ n: '*' }).first())?.n ?? 0);
     // Phase 2 starts from an empty queue (the worker was off: no message changed yet).
