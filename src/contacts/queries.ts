@@ -59,10 +59,6 @@ export async function deleteContactRow(db: Db, id: number): Promise<void> {
   await db('contacts').where({ id }).delete();
 }
 
-export async function countContacts(db: Db): Promise<number> {
-  return countOf(await db('contacts').count({ count: '*' }).first());
-}
-
 /** Exact count of a filtered query (bulk confirmations, segment counts). */
 export async function countOfQuery(db: Db, ids: Knex.QueryBuilder): Promise<number> {
   return countOf(await db.from(ids.as('m')).count({ count: '*' }).first());
