@@ -14,6 +14,7 @@ import * as m0010 from './20261203_0010_template_management.js';
 import * as m0013 from './20261203_0013_messages_campaign_index.js';
 import * as m0014 from './20261203_0014_number_webhook_subscription.js';
 import * as m0015 from './20261203_0015_events.js';
+import * as m0016 from './20261203_0016_contacts_name_search_index.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -30,4 +31,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261203_0013_messages_campaign_index', m0013],
   ['20261203_0014_number_webhook_subscription', m0014],
   ['20261203_0015_events', m0015],
+  ['20261203_0016_contacts_name_search_index', m0016],
 ];

@@ -64,6 +64,15 @@ export async function narrowSearch(db: Db, cond: Condition, o: NarrowOptions): P
   return { kind: 'walk', rule, fragment, window, fallback: { kind: 'materialise', rule } };
 }
 
+/**
+ * What a walk's window reads when no other rule needs the whole row: the
+ * order's keys and the tested column. Under name order they are all in the
+ * covering index of migration 0016, so Postgres walks the index alone.
+ */
+export function walkColumns(sortColumn: string): string[] {
+  return ['contacts.id', sortColumn, 'contacts.search_text'];
+}
+
 /** The tree minus the search rule, once the narrowing already applied it. */
 export function rest(cond: Condition, n: Narrowing): Condition {
   if (n.kind === 'none') return cond;

@@ -8,7 +8,7 @@ import { Invalid } from '../errors.js';
 import type { CustomFieldDef } from './custom-values.js';
 import { NULLABLE_SORTS, SORT_COLUMNS, sortKeyOf, whereAfterCursor, type ContactRow, type Dir, type SortName } from './queries.js';
 import { applyCondition } from './segments/compile.js';
-import { narrowSearch, rest, source, type Narrowing } from './list-search.js';
+import { narrowSearch, rest, source, walkColumns, type Narrowing } from './list-search.js';
 import type { Condition } from './segments/condition.js';
 import { tagsOfContacts, type Tag } from './tags-queries.js';
 
@@ -63,14 +63,32 @@ type Stretch = (q: QB) => QB;
  * Up to `need` rows of one stretch. A walk reads them from the stretch's
  * first `window` rows, each tested for the fragment: exact when those rows
  * hold them all; otherwise (the matches cluster further on, or the stretch
- * ends) the stretch is read through the walk's fallback.
+ * ends) the stretch is read through the walk's fallback. A walk with no
+ * other rule reads only the window's keys and search_text (on Postgres the
+ * name order's covering index, migration 0016: an index-only scan), then the
+ * page's rows by id; with other rules each walked row is read whole.
  */
 async function stretch(db: Db, cond: Condition, fields: CustomFieldDef[], o: PageOptions, n: Narrowing, shape: Stretch, need: number): Promise<ContactRow[]> {
   if (n.kind !== 'walk') return (await shape(base(db, cond, fields, o, n)).limit(need)) as ContactRow[];
-  const window = shape(db('contacts').select('contacts.*')).limit(n.window);
-  const rows = (await shape(base(db, cond, fields, o, n, window)).limit(need)) as ContactRow[];
-  if (rows.length >= need) return rows;
+  const others = rest(cond, n);
+  if ('all' in others && !others.all.length) {
+    const window = shape(db('contacts').select(walkColumns(SORT_COLUMNS[o.sort]))).limit(n.window);
+    const opts = { now: o.now, timeZone: o.timeZone };
+    const ids = ((await shape(source(db, n, ['contacts.id'], opts, window)).limit(need)) as { id: number }[]).map((r) => Number(r.id));
+    if (ids.length >= need) return rowsInOrder(db, ids, o.full ? ['contacts.*'] : COLUMNS);
+  } else {
+    const window = shape(db('contacts').select('contacts.*')).limit(n.window);
+    const rows = (await shape(base(db, cond, fields, o, n, window)).limit(need)) as ContactRow[];
+    if (rows.length >= need) return rows;
+  }
   return (await shape(base(db, cond, fields, o, n.fallback)).limit(need)) as ContactRow[];
+}
+
+/** The rows of `ids`, in the order of `ids`. */
+async function rowsInOrder(db: Db, ids: number[], columns: string[]): Promise<ContactRow[]> {
+  const rows = (await db('contacts').select(columns).whereIn('contacts.id', ids)) as ContactRow[];
+  const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  return ids.map((id) => byId.get(id)).filter((r): r is ContactRow => r !== undefined);
 }
 
 /** One page of rows in (sort, id) order; a nullable sort lists rows with a value first, then the rest by id. */

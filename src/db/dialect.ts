@@ -111,6 +111,21 @@ export function trigramNeedsNarrowing(db: Db): boolean {
 }
 
 /**
+ * An index on `keys` that also carries `include` (Postgres: INCLUDE, payload
+ * columns in the leaf pages only; SQLite: trailing key columns), so a walk of
+ * the keys' order that tests the payload reads the index alone (an index-only
+ * scan) instead of fetching each table row.
+ */
+export async function createCoveringIndex(db: Knex, table: string, name: string, keys: string[], include: string[]): Promise<void> {
+  const list = (cols: string[]) => cols.map(() => '??').join(', ');
+  if (isPostgres(db)) {
+    await db.raw(`create index ?? on ?? (${list(keys)}) include (${list(include)})`, [name, table, ...keys, ...include]);
+    return;
+  }
+  await db.raw(`create index ?? on ?? (${list([...keys, ...include])})`, [name, table, ...keys, ...include]);
+}
+
+/**
  * WHERE `table.column` contains `fragment`, tested row by row (no index): for
  * a query that already walks a bounded window of another index.
  */
