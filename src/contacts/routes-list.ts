@@ -13,7 +13,7 @@ import { lenientCustomFilters } from './list-custom.js';
 import { customFilterPanel } from './list-custom-present.js';
 import { filterFromQuery, filterQueryString, isFiltered, ACTIVITIES, type ResolvedFilter } from './list-filter.js';
 import { listRows, presentTags, type Fmt } from './present.js';
-import { allSegments } from './segments/queries.js';
+import { segmentChoices } from './segments/queries.js';
 import { allTags } from './tags-queries.js';
 import type { SortName } from './queries.js';
 
@@ -34,16 +34,17 @@ function sortLinks(r: ResolvedFilter, sort: SortName, dir: 'asc' | 'desc') {
 
 async function listPage(deps: Deps, req: Request, res: Response) {
   // The request context already read the settings: reuse its timezone rather than a second query.
+  // Field definitions, tags and segment names come from in-process caches (db/ref-cache.ts).
   const r = await filterFromQuery(deps, req.query, { now: deps.clock.now(), timeZone: res.locals.settings.timezone });
   const sort = r.filter.sort ?? (r.filter.q ? 'name' : 'created');
   const dir = r.filter.dir ?? DEFAULT_DIR[sort];
   const page = await pageOfContacts(deps.db, r.condition, r.fields, { sort, dir, after: r.filter.after, limit: PAGE_SIZE, ...r.opts });
-  const [tags, segments, bulk] = await Promise.all([allTags(deps.db), allSegments(deps.db), activeBulkJobs(deps.db)]);
+  const [tags, segments, bulk] = await Promise.all([allTags(deps.db), segmentChoices(deps.db), activeBulkJobs(deps.db)]);
   const qs = filterQueryString(r.filter);
   const keep = filterQueryString(r.filter, { sort: r.filter.sort, dir: r.filter.dir });
   return {
     rows: listRows(page.rows, fmt(req, res)), filter: r.filter, filtered: isFiltered(r.filter), segmentName: r.segmentName,
-    tags: presentTags(tags), fields: r.fields, segments: segments.map((s) => ({ id: s.id, name: s.name })), activities: ACTIVITIES,
+    tags: presentTags(tags), fields: r.fields, segments, activities: ACTIVITIES,
     sort, dir, sorts: sortLinks(r, sort, dir), qs, customPanel: customFilterPanel(r.filter.custom, r.fields, req.t),
     nextHref: page.next ? `/contacts?${keep}${keep ? '&' : ''}after=${encodeURIComponent(page.next)}` : null,
     firstHref: r.filter.after ? `/contacts${keep ? `?${keep}` : ''}` : null,
@@ -55,7 +56,8 @@ async function listPage(deps: Deps, req: Request, res: Response) {
 
 export function listRoutes(r: Router, deps: Deps): void {
   r.get('/contacts', requireUser, can('contacts:read'), async (req, res) => {
-    // A filter that does not parse re-renders an empty list with the field errors.
+    // A filter that does not parse re-renders an empty list with the field errors
+    // (the definitions are cached: filterFromQuery's read below is a hit).
     const fields = await customFields(deps.db);
     res.form('contacts/index', {
       rows: [], tags: [], fields, segments: [], activities: ACTIVITIES, filter: { tag: [], no_tag: [], custom: [] },

@@ -1,6 +1,7 @@
 // tags and contact_tags. Tag names are unique ignoring case and accents
 // (name_key), so "VIP", "vip" and "Vìp" are one tag.
 import type { Db } from '../db/knex.js';
+import { refCache } from '../db/ref-cache.js';
 import { countOf } from '../db/rows.js';
 import { fold } from './derive.js';
 
@@ -14,8 +15,20 @@ export function tagKey(name: string): string {
   return fold(name).slice(0, 60);
 }
 
+/**
+ * Every list page shows the tag filter: the tag list is cached (db/ref-cache.ts).
+ * Every writer of `tags` calls tagsChanged: the functions below, the import
+ * (import/side-rows.ts) and the auto-replies (whatsapp/auto-replies.ts).
+ */
+const tagsCache = refCache(async (db) => ((await db('tags').select('id', 'name', 'color').orderBy([{ column: 'name_key' }, { column: 'id' }])) as Row[]).map(toTag));
+
+export function tagsChanged(db: Db): void {
+  tagsCache.changed(db);
+}
+
+/** By name; the caller gets its own copies. */
 export async function allTags(db: Db): Promise<Tag[]> {
-  return ((await db('tags').select('id', 'name', 'color').orderBy([{ column: 'name_key' }, { column: 'id' }])) as Row[]).map(toTag);
+  return (await tagsCache.get(db)).map((t) => ({ ...t }));
 }
 
 /** Tags with how many contacts carry each (the tags page; tag counts are small aggregates over an index). */
@@ -42,6 +55,7 @@ export async function tagByKey(db: Db, name: string): Promise<Tag | undefined> {
 
 export async function insertTag(db: Db, name: string, color: string | null, now: number): Promise<number> {
   const [r] = await db('tags').insert({ name, name_key: tagKey(name), color, created_at: now }).returning('id');
+  tagsChanged(db);
   return Number((r as { id: number }).id ?? r);
 }
 
@@ -49,11 +63,14 @@ export async function updateTag(db: Db, id: number, patch: { name?: string; colo
   const row: Record<string, unknown> = {};
   if (patch.name !== undefined) Object.assign(row, { name: patch.name, name_key: tagKey(patch.name) });
   if (patch.color !== undefined) row.color = patch.color;
-  if (Object.keys(row).length) await db('tags').where({ id }).update(row);
+  if (!Object.keys(row).length) return;
+  await db('tags').where({ id }).update(row);
+  tagsChanged(db);
 }
 
 export async function deleteTag(db: Db, id: number): Promise<void> {
   await db('tags').where({ id }).delete();
+  tagsChanged(db);
 }
 
 export async function countTagged(db: Db, tagId: number): Promise<number> {

@@ -8,6 +8,14 @@ import { readSettings } from '../settings/service.js';
 import { roleHas } from '../users/permissions.js';
 import { NAV } from './nav.js';
 
+/** The menu depends only on the role: computed once per role. */
+const navByRole = new Map<string, typeof NAV>();
+function navFor(role: Parameters<typeof roleHas>[0]): typeof NAV {
+  let nav = navByRole.get(role);
+  if (!nav) navByRole.set(role, (nav = NAV.filter((n) => roleHas(role, n.permission))));
+  return nav;
+}
+
 export function requestContext(deps: Deps, csrfToken: (req: Parameters<RequestHandler>[0]) => string): RequestHandler {
   return async (req, res, next) => {
     const brand = deps.brand.get();
@@ -33,7 +41,7 @@ export function requestContext(deps: Deps, csrfToken: (req: Parameters<RequestHa
     res.locals.path = req.path;
     res.locals.csrfToken = req.session ? csrfToken(req) : '';
     res.locals.can = (p: Parameters<typeof roleHas>[1]) => !!user && roleHas(user.role, p);
-    res.locals.nav = user ? NAV.filter((n) => roleHas(user.role, n.permission)) : [];
+    res.locals.nav = user ? navFor(user.role) : [];
     res.locals.needs2faEnrolment = !!user && settings.enforce2faForAdmins && (user.role === 'owner' || user.role === 'admin') && !user.totpEnabled;
     res.locals.values = {};
     res.locals.errors = {};

@@ -6,6 +6,7 @@
 // per N minutes (claimed atomically); opted-out contacts get no reply.
 import type { Deps } from '../deps.js';
 import { fold } from '../contacts/derive.js';
+import { tagsChanged } from '../contacts/tags-queries.js';
 import { gapMinutes, rulesFor, type AutoReplyRule } from './auto-replies-store.js';
 import { isOpenAt } from './business-hours.js';
 import type { WaNumber } from './numbers-queries.js';
@@ -45,6 +46,7 @@ async function tagContact(deps: Deps, contactId: number, name: string): Promise<
   if (!key) return;
   const now = deps.clock.now();
   await deps.db('tags').insert({ name: name.slice(0, 60), name_key: key, created_at: now }).onConflict('name_key').ignore();
+  tagsChanged(deps.db); // the list's cached tag filter (tags-queries.ts)
   const tag = await deps.db('tags').where({ name_key: key }).first('id');
   if (tag) await deps.db('contact_tags').insert({ contact_id: contactId, tag_id: tag.id }).onConflict(['contact_id', 'tag_id']).ignore();
 }

@@ -5,6 +5,7 @@ import { insertRows } from '../../db/dialect.js';
 import type { Db } from '../../db/knex.js';
 import { toJson } from '../../db/rows.js';
 import { fold } from '../derive.js';
+import { tagsChanged } from '../tags-queries.js';
 import type { Candidate, CustomCell } from './rows.js';
 import type { WriteContext } from './writer.js';
 
@@ -50,6 +51,7 @@ export async function ensureTagIds(trx: Db, cache: Map<string, number>, names: s
   for (const part of chunks([...missing])) {
     await trx('tags').insert(part.map(([key, name]) => ({ name, name_key: key, created_at: now }))).onConflict('name_key').ignore();
   }
+  tagsChanged(trx); // the list's cached tag filter (tags-queries.ts)
   for (const part of chunks([...missing.keys()])) {
     for (const r of await trx('tags').select('id', 'name_key').whereIn('name_key', part)) cache.set(r.name_key, Number(r.id));
   }

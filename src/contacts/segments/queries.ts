@@ -1,5 +1,6 @@
 // segments: saved condition trees.
 import type { Db } from '../../db/knex.js';
+import { refCache } from '../../db/ref-cache.js';
 import { date, json } from '../../db/rows.js';
 import type { Condition } from './condition.js';
 
@@ -29,6 +30,15 @@ export async function allSegments(db: Db): Promise<Segment[]> {
   return ((await db('segments').select('*').orderBy([{ column: 'name' }, { column: 'id' }])) as Row[]).map(toSegment);
 }
 
+/** The list page's segment picker (id and name, by name): cached (db/ref-cache.ts), dropped by every write below. */
+const choicesCache = refCache(async (db) =>
+  ((await db('segments').select('id', 'name').orderBy([{ column: 'name' }, { column: 'id' }])) as Array<{ id: number; name: string }>)
+    .map((r) => ({ id: Number(r.id), name: r.name })));
+
+export async function segmentChoices(db: Db): Promise<Array<{ id: number; name: string }>> {
+  return (await choicesCache.get(db)).map((s) => ({ ...s }));
+}
+
 /** API page: id order after `afterId`. */
 export async function pageOfSegments(db: Db, limit: number, afterId?: number): Promise<Segment[]> {
   const q = db('segments').select('*').orderBy('id').limit(limit + 1);
@@ -40,6 +50,7 @@ export async function insertSegment(db: Db, s: { name: string; definition: Condi
   const [row] = await db('segments').insert({
     name: s.name, definition: JSON.stringify(s.definition), created_by: s.createdBy, created_at: now, updated_at: now,
   }).returning('id');
+  choicesCache.changed(db);
   return Number((row as { id: number }).id ?? row);
 }
 
@@ -48,10 +59,12 @@ export async function updateSegment(db: Db, id: number, patch: { name?: string; 
   if (patch.name !== undefined) row.name = patch.name;
   if (patch.definition !== undefined) row.definition = JSON.stringify(patch.definition);
   await db('segments').where({ id }).update(row);
+  choicesCache.changed(db);
 }
 
 export async function deleteSegment(db: Db, id: number): Promise<void> {
   await db('segments').where({ id }).delete();
+  choicesCache.changed(db);
 }
 
 /** Distinct messages.campaign_id values, highest first (the builder's campaign picker until campaigns have a table). */
