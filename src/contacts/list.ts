@@ -8,7 +8,7 @@ import { Invalid } from '../errors.js';
 import type { CustomFieldDef } from './custom-values.js';
 import { NULLABLE_SORTS, SORT_COLUMNS, sortKeyOf, whereAfterCursor, type ContactRow, type Dir, type SortName } from './queries.js';
 import { applyCondition } from './segments/compile.js';
-import { narrowSearch, rest, source, walkColumns, type Narrowing } from './list-search.js';
+import { narrowSearch, rest, source, keyWalk, type Narrowing } from './list-search.js';
 import type { Condition } from './segments/condition.js';
 import { tagsOfContacts, type Tag } from './tags-queries.js';
 
@@ -72,7 +72,8 @@ async function stretch(db: Db, cond: Condition, fields: CustomFieldDef[], o: Pag
   if (n.kind !== 'walk') return (await shape(base(db, cond, fields, o, n)).limit(need)) as ContactRow[];
   const others = rest(cond, n);
   if ('all' in others && !others.all.length) {
-    const window = shape(db('contacts').select(walkColumns(SORT_COLUMNS[o.sort]))).limit(n.window);
+    const walk = keyWalk(n, SORT_COLUMNS[o.sort]);
+    const window = shape(db('contacts').select(walk.columns)).limit(walk.window);
     const opts = { now: o.now, timeZone: o.timeZone };
     const ids = ((await shape(source(db, n, ['contacts.id'], opts, window)).limit(need)) as { id: number }[]).map((r) => Number(r.id));
     if (ids.length >= need) return rowsInOrder(db, ids, o.full ? ['contacts.*'] : COLUMNS);
