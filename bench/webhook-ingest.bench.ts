@@ -17,7 +17,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Knex } from 'knex';
+import knexFactory, { type Knex } from 'knex';
 import { boot } from '../src/boot.js';
 import { loadConfig } from '../src/config.js';
 import type { Deps } from '../src/deps.js';
@@ -65,9 +65,33 @@ function rawServer(db: Knex, secret: string): http.RequestListener {
   };
 }
 
-async function bootApp(tag: string): Promise<Deps> {
+/**
+ * On Postgres (BENCH_DATABASE_URL: a server where the user may create
+ * databases) the run gets a fresh database of its own, dropped at the end, so
+ * a re-run never meets an earlier run's rows. Both servers share it.
+ */
+async function benchDatabase(): Promise<{ url?: string; drop(): Promise<void> }> {
+  const admin = process.env.BENCH_DATABASE_URL;
+  if (!admin) return { drop: async () => {} };
+  const name = `cf_bench_b4_${process.pid}`;
+  const run = async (sql: string) => {
+    const k = knexFactory({ client: 'pg', connection: admin, pool: { min: 0, max: 1 } });
+    try {
+      await k.raw(sql);
+    } finally {
+      await k.destroy();
+    }
+  };
+  await run(`drop database if exists ${name} with (force)`);
+  await run(`create database ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
+}
+
+async function bootApp(tag: string, databaseUrl: string | undefined): Promise<Deps> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `cf-bench-b4-${tag}-`));
-  const db = process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {};
+  const db = databaseUrl ? { DATABASE_URL: databaseUrl } : {};
   const config = loadConfig({ NODE_ENV: 'production', CHATFLOW_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...db });
   return boot(config, { log: createLogger('warn') });
 }
@@ -75,8 +99,9 @@ async function bootApp(tag: string): Promise<Deps> {
 const pending = async (db: Knex) => Number((await db('webhook_events').where({ status: 'pending' }).count({ n: '*' }).first())?.n ?? 0);
 
 async function main(): Promise<void> {
-  const deps = await bootApp('app');
-  const base = await bootApp('raw');
+  const database = await benchDatabase();
+  const deps = await bootApp('app', database.url);
+  const base = await bootApp('raw', database.url);
   const { app } = createApp(deps);
   const chatflow = await listen(app);
   const sb = await startSandbox(deps, { webhookUrl: `${chatflow.base}/webhooks/whatsapp`, samples: false, sandbox: { statusWebhooks: 'off' } });
@@ -121,6 +146,7 @@ async function main(): Promise<void> {
     raw.server.close();
     await deps.db.destroy();
     await base.db.destroy();
+    await database.drop();
   }
 }
 
