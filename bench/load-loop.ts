@@ -1,10 +1,14 @@
 // The bounded load loop both load generators share: `concurrency` workers on
 // one keep-alive undici Agent call `send(agent, i)` until `max` requests or
 // `seconds` have passed, then report throughput and latency percentiles.
+// With `rate` the load is paced instead: request i is due at start + i/rate
+// (at most rate × seconds of them), and its latency counts from that due
+// time, so a server that falls behind shows its queue in the percentiles
+// (no coordinated omission).
 import { Agent } from 'undici';
 
 export type LoadResult = { requests: number; errors: number; seconds: number; rps: number; p50: number; p95: number; p99: number };
-export type LoadLimits = { concurrency: number; max: number; seconds: number };
+export type LoadLimits = { concurrency: number; max: number; seconds: number; rate?: number };
 
 /** `send` returns the HTTP status; anything but 200, or a throw, counts as an error. */
 export async function runLoad(o: LoadLimits, send: (agent: Agent, i: number) => Promise<number>): Promise<LoadResult> {
@@ -14,10 +18,18 @@ export async function runLoad(o: LoadLimits, send: (agent: Agent, i: number) => 
   let errors = 0;
   const started = performance.now();
   const deadline = started + o.seconds * 1000;
+  const rate = o.rate;
+  const total = rate ? Math.min(o.max, Math.floor(rate * o.seconds)) : o.max;
+  const more = rate ? () => sent < total : () => sent < total && performance.now() < deadline;
   const worker = async () => {
-    while (sent < o.max && performance.now() < deadline) {
+    while (more()) {
       const i = sent++;
-      const t = performance.now();
+      let t = performance.now();
+      if (rate) {
+        const due = started + (i * 1000) / rate;
+        if (due - t > 1) await new Promise((r) => setTimeout(r, due - t));
+        t = due;
+      }
       try {
         if ((await send(agent, i)) !== 200) errors++;
       } catch {
