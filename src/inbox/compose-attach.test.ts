@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { login, makeUser } from '../../test/factories.js';
 import type { HttpClient, Res } from '../../test/http.js';
 import { mediaDir, storedPath } from '../whatsapp/media-service.js';
-import { startChannelTest, type ChannelTest } from '../whatsapp/test-kit.js';
+import { startConversationTest, type ChannelTest } from '../whatsapp/test-kit.js';
 import { settleMarkReads } from './service.js';
 
 const WA = '5215512340003';
@@ -33,11 +33,7 @@ describe('composer: attachments', () => {
   let csrf: string;
 
   before(async () => {
-    t = await startChannelTest();
-    await t.sb.sandbox.simulateInbound({ from: WA, type: 'text', text: '¿Me mandas el menú?', profileName: 'Iris', phoneNumberId: t.number.phoneNumberId });
-    await t.settle();
-    conv = Number((await t.app.deps.db('conversations').first('id')).id);
-    csrf = await t.owner.csrf(`/inbox/${conv}`);
+    ({ t, conv, csrf } = await startConversationTest({ from: WA, text: '¿Me mandas el menú?', profileName: 'Iris' }));
   });
   after(async () => {
     await settleMarkReads();

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { settleMarkReads } from './service.js';
-import { startChannelTest, type ChannelTest } from '../whatsapp/test-kit.js';
+import { startConversationTest, type ChannelTest } from '../whatsapp/test-kit.js';
 
 const WA = '5215512340002';
 
@@ -15,11 +15,7 @@ describe('composer: interactive messages', () => {
   let csrf: string;
 
   before(async () => {
-    t = await startChannelTest();
-    await t.sb.sandbox.simulateInbound({ from: WA, type: 'text', text: 'Quiero reservar', profileName: 'Tomás', phoneNumberId: t.number.phoneNumberId });
-    await t.settle();
-    conv = Number((await t.app.deps.db('conversations').first('id')).id);
-    csrf = await t.owner.csrf(`/inbox/${conv}`);
+    ({ t, conv, csrf } = await startConversationTest({ from: WA, text: 'Quiero reservar', profileName: 'Tomás' }));
   });
   after(async () => {
     await settleMarkReads();

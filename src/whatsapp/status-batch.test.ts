@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sendText } from './send-service.js';
-import { messagesWebhook, startChannelTest, type ChannelTest } from './test-kit.js';
+import { startConversationTest, statusHelpers, type ChannelTest } from './test-kit.js';
 import { backoffMs, processPendingEvents } from './webhook-worker.js';
 
 let t: ChannelTest;
@@ -12,18 +12,11 @@ let convId: number;
 const CUSTOMER = '5215544446666';
 
 before(async () => {
-  t = await startChannelTest({ samples: false, sandbox: { statusWebhooks: 'off' } });
-  await t.sb.sandbox.simulateInbound({ from: CUSTOMER, type: 'text', text: 'hola', profileName: 'Lía' });
-  await t.work();
-  convId = Number((await t.app.deps.db('conversations').first()).id);
+  ({ t, conv: convId } = await startConversationTest({ from: CUSTOMER, text: 'hola', profileName: 'Lía', statusWebhooks: 'off', csrf: false }));
 });
 after(async () => t.close());
 
-const status = (wamid: string, s: string, ts: number, extra: Record<string, unknown> = {}) =>
-  ({ id: wamid, status: s, timestamp: String(ts), recipient_id: CUSTOMER, ...extra });
-const post = (statuses: unknown[]) => t.postWebhook(messagesWebhook(t.number, { statuses }));
-const row = async (id: number) => t.app.deps.db('messages').where({ id }).first();
-const sec = () => Math.floor(t.app.clock.now() / 1000);
+const { status, post, row, sec } = statusHelpers(() => t, CUSTOMER);
 const send = (text: string) => sendText(t.app.deps, { conversationId: convId, text, userId: null });
 
 describe('status batches', () => {

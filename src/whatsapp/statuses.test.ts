@@ -5,25 +5,18 @@ import { after, before, describe, it } from 'node:test';
 import { ensureConversation } from './conversation-store.js';
 import { insertMessage } from './message-store.js';
 import { sendText } from './send-service.js';
-import { messagesWebhook, startChannelTest, type ChannelTest } from './test-kit.js';
+import { startConversationTest, statusHelpers, type ChannelTest } from './test-kit.js';
 
 let t: ChannelTest;
 let convId: number;
 const CUSTOMER = '5215544445555';
 
 before(async () => {
-  t = await startChannelTest({ samples: false, sandbox: { statusWebhooks: 'off' } });
-  await t.sb.sandbox.simulateInbound({ from: CUSTOMER, type: 'text', text: 'hola', profileName: 'Rosa' });
-  await t.work();
-  convId = Number((await t.app.deps.db('conversations').first()).id);
+  ({ t, conv: convId } = await startConversationTest({ from: CUSTOMER, text: 'hola', profileName: 'Rosa', statusWebhooks: 'off', csrf: false }));
 });
 after(async () => t.close());
 
-const status = (wamid: string, s: string, ts: number, extra: Record<string, unknown> = {}) =>
-  ({ id: wamid, status: s, timestamp: String(ts), recipient_id: CUSTOMER, ...extra });
-const post = (statuses: unknown[]) => t.postWebhook(messagesWebhook(t.number, { statuses }));
-const row = async (id: number) => t.app.deps.db('messages').where({ id }).first();
-const sec = () => Math.floor(t.app.clock.now() / 1000);
+const { status, post, row, sec } = statusHelpers(() => t, CUSTOMER);
 
 describe('statuses', () => {
   it('out of order (read, then sent, then delivered) ends at read with every timestamp', async () => {

@@ -70,3 +70,27 @@ export function inboundWebhook(n: Pick<WaNumber, 'wabaId' | 'phoneNumberId' | 'd
     messages: [{ from, timestamp: String(Math.floor(at / 1000)), ...message }],
   });
 }
+
+/**
+ * A channel test in which `from` has written first (an open window) and the
+ * worker has stored it: the conversation id, and the owner's CSRF token for
+ * its inbox page. `statusWebhooks: 'off'` leaves statuses to the test.
+ */
+export async function startConversationTest(o: { from: string; text: string; profileName: string; statusWebhooks?: 'off'; csrf?: boolean }): Promise<{ t: ChannelTest; conv: number; csrf: string }> {
+  const t = await startChannelTest(o.statusWebhooks ? { samples: false, sandbox: { statusWebhooks: o.statusWebhooks } } : {});
+  await t.sb.sandbox.simulateInbound({ from: o.from, type: 'text', text: o.text, profileName: o.profileName, phoneNumberId: t.number.phoneNumberId });
+  await t.settle();
+  const conv = Number((await t.app.deps.db('conversations').first('id')).id);
+  return { t, conv, csrf: o.csrf === false ? '' : await t.owner.csrf(`/inbox/${conv}`) };
+}
+
+/** Shortcuts of the status tests: a status object for `customer`, posting a batch of them, a message row, now in seconds. */
+export function statusHelpers(test: () => ChannelTest, customer: string) {
+  return {
+    status: (wamid: string, s: string, ts: number, extra: Record<string, unknown> = {}) =>
+      ({ id: wamid, status: s, timestamp: String(ts), recipient_id: customer, ...extra }),
+    post: (statuses: unknown[]) => test().postWebhook(messagesWebhook(test().number, { statuses })),
+    row: async (id: number) => test().app.deps.db('messages').where({ id }).first(),
+    sec: () => Math.floor(test().app.clock.now() / 1000),
+  };
+}
